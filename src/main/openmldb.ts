@@ -1,4 +1,52 @@
-// Placeholder composition root; roles are wired in as components land.
+/**
+ * `bin/openmldb --role=<role> [--flagfile=conf/x.flags] [--flag=value ...]`: one program, every role.
+ * Configuration errors (unknown flag, bad value, unreadable file) print one line naming the flag
+ * and its source and exit with status 2.
+ */
+import type { Flags } from '../config/flags.js';
 import { SOFTWARE_VERSION } from '../protocol/version.js';
+import { loadFlags } from './load-flags.js';
+import { runProbe } from './role-probe.js';
+import { runStandalone } from './role-standalone.js';
 
-console.log(`openmldb ${SOFTWARE_VERSION}`);
+type RoleMain = (flags: Flags, positional: string[]) => Promise<number | undefined>;
+
+const ROLES: Record<string, RoleMain> = {
+  standalone: async (flags) => {
+    await runStandalone(flags);
+    return undefined;
+  },
+  probe: (flags) => runProbe(flags),
+};
+
+async function main(argv: string[]): Promise<number | undefined> {
+  let loaded: ReturnType<typeof loadFlags>;
+  try {
+    loaded = loadFlags(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const { flags, positional } = loaded;
+  if (flags.bool('version')) {
+    process.stdout.write(`openmldb-ts ${SOFTWARE_VERSION}\n`);
+    return 0;
+  }
+  const role = flags.string('role') || 'sql_client';
+  const run = ROLES[role];
+  if (!run) {
+    process.stderr.write(`unknown --role=${role}; roles: ${Object.keys(ROLES).sort().join(', ')}\n`);
+    return 2;
+  }
+  return run(flags, positional);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(err.message.startsWith('configuration error') ? 2 : 1);
+  },
+);

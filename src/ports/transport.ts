@@ -14,6 +14,10 @@ export interface PeerInfo {
   /** Role of the peer process, e.g. "tablet", "nameserver", "client". */
   role: string;
   endpoint: string;
+  /** Optional capabilities the peer announced in its handshake. */
+  features?: readonly string[];
+  /** Largest frame payload the peer accepts, when it said (the TCP transport's handshake does). */
+  frameBytesMax?: number;
 }
 
 export interface CallOptions {

@@ -1,0 +1,427 @@
+/**
+ * The nameserver: databases, tables and their placement, the tablet registry, and (as leader)
+ * every metadata change. State of record lives in the coordinator (ZooKeeper, or the standalone
+ * mode's local tree); this process keeps a copy it reloads whenever it becomes leader. Standbys
+ * refuse requests with `nameserverIsNotLeader`, naming the leader.
+ */
+import { Code, fail, ok, okVoid, type Result } from '../base/status.js';
+import { Mutex } from '../base/mutex.js';
+import type { Clock, Rng, Timers } from '../ports/clock.js';
+import { type Coordinator, CoordinatorError } from '../ports/coordinator.js';
+import type { Logger } from '../ports/logger.js';
+import type { RpcClient } from '../ports/transport.js';
+import type { NameServerMethods, PartitionMetaMsg, TablePartitionStatus } from '../protocol/messages.js';
+import type { MethodHandler } from '../protocol/rpc-router.js';
+import { isValidName, normalizeSchema } from '../protocol/schema-rules.js';
+import { TABLE_INFO_FORMAT_VERSION, type TableInfo, type TablePartition, type TableSchema } from '../protocol/schema.js';
+import { callTablet } from '../protocol/typed-call.js';
+import { bool, type Check, int, object, oneOf, optional, str, unknownValue } from '../protocol/validate.js';
+import { SOFTWARE_VERSION } from '../protocol/version.js';
+import { LeaderElection, listNameServers } from './leader-election.js';
+import { MetadataStore } from './metadata-store.js';
+import { placePartitions } from './placement.js';
+import { TabletRegistry } from './tablet-registry.js';
+import { ZkPaths } from './zk-paths.js';
+
+export interface NameServerOptions {
+  readonly endpoint: string;
+  readonly zkRootPath: string;
+  /** Standalone mode: the one tablet (no registration through the coordinator). */
+  readonly standaloneTablet?: string;
+  readonly partitionNumDefault: number;
+  readonly replicaNumDefault: number;
+  readonly autoFailoverDefault: boolean;
+  readonly tabletCallTimeoutMs: number;
+}
+
+export interface NameServerDeps {
+  readonly coord: Coordinator;
+  /** An RPC client for a tablet endpoint (cached by the caller). */
+  readonly tabletClient: (endpoint: string) => RpcClient;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly rng: Rng;
+  readonly logger: Logger;
+}
+
+type Req<M extends keyof NameServerMethods> = NameServerMethods[M]['req'];
+
+const createTableRequest = object({
+  db: str,
+  name: str,
+  schema: unknownValue as Check<TableSchema>,
+  partitionNum: optional(int),
+  replicaNum: optional(int),
+  replicationMode: optional(oneOf('async', 'sync')),
+  ifNotExists: optional(bool),
+});
+const dbRequest = object({ name: str, ifNotExists: optional(bool), ifExists: optional(bool) });
+const tableRef = object({ db: str, name: str, ifExists: optional(bool) });
+const showTableRequest = object({ db: optional(str), name: optional(str) });
+
+function parse<T>(check: Check<T>, method: string, body: unknown): Result<T> {
+  const r = check(body ?? {}, '');
+  return r.ok ? ok(r.value) : fail(Code.rpcBadRequest, `${method}: ${r.message}`);
+}
+
+export class NameServer {
+  private readonly paths: ZkPaths;
+  private readonly store: MetadataStore;
+  private readonly election: LeaderElection;
+  private readonly registry: TabletRegistry;
+  private readonly ddl = new Mutex();
+  private ready = false;
+  private databases = new Set<string>();
+  private tables = new Map<number, TableInfo>();
+  private metaVersion = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: NameServerDeps,
+    readonly options: NameServerOptions,
+  ) {
+    this.paths = new ZkPaths(options.zkRootPath);
+    this.store = new MetadataStore(deps.coord, this.paths);
+    this.registry = new TabletRegistry(() => deps.clock.nowMs(), deps.logger);
+    this.election = new LeaderElection(
+      deps.coord,
+      this.paths.leader,
+      options.endpoint,
+      {
+        onElected: () => void this.becomeLeader(),
+        onDemoted: () => {
+          this.ready = false;
+        },
+      },
+      deps.logger,
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.election.isLeader && this.ready;
+  }
+
+  async start(): Promise<void> {
+    await this.store.init(this.options.autoFailoverDefault);
+    await this.election.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.ready = false;
+    await this.election.stop();
+  }
+
+  /** Reloads everything from the coordinator and starts serving as leader. */
+  private async becomeLeader(): Promise<void> {
+    try {
+      this.databases = new Set(await this.store.listDatabases());
+      this.tables = new Map((await this.store.loadTables()).map((t) => [t.tid, t]));
+      this.metaVersion = await this.store.readCounter(this.paths.notify);
+      if (this.options.standaloneTablet) {
+        this.registry.setStatic(this.options.standaloneTablet, SOFTWARE_VERSION);
+        await this.loadStandaloneTables();
+      } else {
+        await this.refreshTablets();
+      }
+      if (!this.election.isLeader || this.stopped) return;
+      this.ready = true;
+      this.deps.logger.info('nameserver is serving as leader', { tables: this.tables.size, databases: this.databases.size });
+    } catch (err) {
+      this.deps.logger.error('taking over as leader failed; retrying', { error: String(err) });
+      this.deps.timers.after(1000, () => {
+        if (this.election.isLeader && !this.ready && !this.stopped) void this.becomeLeader();
+      });
+    }
+  }
+
+  private async refreshTablets(): Promise<void> {
+    const current = await TabletRegistry.read(this.deps.coord, this.paths.nodes, () => {
+      if (!this.stopped) void this.refreshTablets().catch((err) => this.deps.logger.warn('tablet refresh failed', { error: String(err) }));
+    });
+    this.registry.apply(current);
+  }
+
+  /** Standalone restart: the tablet starts empty, so load every table it holds. */
+  private async loadStandaloneTables(): Promise<void> {
+    const endpoint = this.options.standaloneTablet!;
+    for (const table of this.tables.values()) {
+      for (const partition of table.partitions) {
+        const replica = partition.replicas.find((r) => r.endpoint === endpoint);
+        if (!replica) continue;
+        const meta = this.partitionMeta(table, partition, replica.isLeader ? 'leader' : 'follower', []);
+        const r = await callTablet(this.deps.tabletClient(endpoint), 'LoadTable', { meta }, { timeoutMs: 3_600_000 });
+        if (!r.ok) {
+          this.deps.logger.error('loading a table on the standalone tablet failed', {
+            table: `${table.db}.${table.name}`,
+            pid: partition.pid,
+            error: r.message,
+          });
+        }
+      }
+    }
+  }
+
+  private notLeader(): Result<never> {
+    return fail(Code.nameserverIsNotLeader, `nameserver ${this.options.endpoint} is not the leader`);
+  }
+
+  private findTable(db: string, name: string): TableInfo | undefined {
+    for (const t of this.tables.values()) if (t.db === db && t.name === name) return t;
+    return undefined;
+  }
+
+  private partitionMeta(
+    table: TableInfo,
+    partition: TablePartition,
+    mode: 'leader' | 'follower',
+    followers: string[],
+  ): PartitionMetaMsg {
+    const term = partition.termOffsets.at(-1)?.term ?? 1;
+    return {
+      tid: table.tid,
+      pid: partition.pid,
+      db: table.db,
+      name: table.name,
+      schema: table.schema,
+      mode,
+      term,
+      followers,
+      replicationMode: table.replicationMode,
+      partitionNum: table.partitionNum,
+    };
+  }
+
+  private async bumpNotify(): Promise<void> {
+    this.metaVersion = await this.store.bumpNotify();
+  }
+
+  async createDatabase(req: Req<'CreateDatabase'>): Promise<Result<void>> {
+    if (!isValidName(req.name)) return fail(Code.invalidParameter, `invalid database name '${req.name}'`);
+    return this.ddl.run(async () => {
+      if (this.databases.has(req.name)) {
+        return req.ifNotExists
+          ? okVoid
+          : fail(Code.databaseAlreadyExists, `Create database failed for database already exists: '${req.name}'`);
+      }
+      try {
+        await this.store.createDatabase(req.name);
+      } catch (err) {
+        if (!(err instanceof CoordinatorError && err.code === 'nodeExists')) throw err;
+      }
+      this.databases.add(req.name);
+      await this.bumpNotify();
+      return okVoid;
+    });
+  }
+
+  async dropDatabase(req: Req<'DropDatabase'>): Promise<Result<void>> {
+    return this.ddl.run(async () => {
+      if (!this.databases.has(req.name)) {
+        return req.ifExists ? okVoid : fail(Code.databaseNotFound, `database '${req.name}' does not exist`);
+      }
+      const tables = [...this.tables.values()].filter((t) => t.db === req.name).map((t) => t.name);
+      if (tables.length > 0) {
+        return fail(Code.invalidParameter, `drop database failed: database '${req.name}' still has tables: ${tables.join(', ')}`);
+      }
+      await this.store.dropDatabase(req.name);
+      this.databases.delete(req.name);
+      await this.bumpNotify();
+      return okVoid;
+    });
+  }
+
+  async createTable(req: Req<'CreateTable'>): Promise<Result<{ tid: number }>> {
+    if (!isValidName(req.name)) return fail(Code.invalidParameter, `invalid table name '${req.name}'`);
+    const schema = normalizeSchema(req.schema, Math.floor(this.deps.clock.nowMs() / 1000));
+    if (!schema.ok) return fail(schema.code, `create table ${req.db}.${req.name} failed: ${schema.message}`);
+    return this.ddl.run(async () => {
+      if (!this.databases.has(req.db)) return fail(Code.databaseNotFound, `create table failed: database '${req.db}' does not exist`);
+      const existing = this.findTable(req.db, req.name);
+      if (existing) {
+        return req.ifNotExists
+          ? ok({ tid: existing.tid })
+          : fail(Code.tableAlreadyExists, `create table failed: table '${req.db}.${req.name}' already exists`);
+      }
+      const healthy = this.registry.healthy();
+      const standalone = this.options.standaloneTablet !== undefined;
+      const partitionNum = standalone ? 1 : req.partitionNum && req.partitionNum > 0 ? req.partitionNum : this.options.partitionNumDefault;
+      const replicaNum = standalone
+        ? 1
+        : req.replicaNum && req.replicaNum > 0
+          ? req.replicaNum
+          : Math.min(this.options.replicaNumDefault, healthy.length);
+      if (healthy.length === 0) return fail(Code.tabletIsNotHealthy, 'create table failed: no healthy tablet');
+      const placed = placePartitions(this.tabletLoads(healthy), partitionNum, replicaNum, this.deps.rng);
+      if (!placed.ok) return fail(placed.code, `create table ${req.db}.${req.name} failed: ${placed.message}`);
+      const tid = await this.store.allocateTableId();
+      const term = await this.store.readCounter(this.paths.term);
+      const partitions: TablePartition[] = placed.value.map((p) => ({ ...p, termOffsets: [{ term, offset: 0 }] }));
+      const table: TableInfo = {
+        formatVersion: TABLE_INFO_FORMAT_VERSION,
+        tid,
+        db: req.db,
+        name: req.name,
+        partitionNum,
+        replicaNum,
+        schema: schema.value,
+        partitions,
+        storageMode: 'memory',
+        replicationMode: req.replicationMode ?? 'async',
+        compress: 'none',
+        createdAtMs: this.deps.clock.nowMs(),
+      };
+      const created = await this.createOnTablets(table);
+      if (!created.ok) return created;
+      await this.store.putTable(table, true);
+      this.tables.set(tid, table);
+      await this.bumpNotify();
+      this.deps.logger.info('table created', { db: req.db, name: req.name, tid, partitionNum, replicaNum });
+      return ok({ tid });
+    });
+  }
+
+  /** Followers first, then leaders (which start replicating to them); on failure, undo. */
+  private async createOnTablets(table: TableInfo): Promise<Result<void>> {
+    const done: { endpoint: string; pid: number }[] = [];
+    const steps: { endpoint: string; meta: PartitionMetaMsg }[] = [];
+    for (const leaderPass of [false, true]) {
+      for (const p of table.partitions) {
+        const followers = p.replicas.filter((r) => !r.isLeader).map((r) => r.endpoint);
+        for (const r of p.replicas) {
+          if (r.isLeader !== leaderPass) continue;
+          steps.push({ endpoint: r.endpoint, meta: this.partitionMeta(table, p, r.isLeader ? 'leader' : 'follower', r.isLeader ? followers : []) });
+        }
+      }
+    }
+    for (const step of steps) {
+      const r = await callTablet(this.deps.tabletClient(step.endpoint), 'CreateTable', { meta: step.meta }, {
+        timeoutMs: this.options.tabletCallTimeoutMs,
+      });
+      if (!r.ok) {
+        for (const d of done) {
+          await callTablet(this.deps.tabletClient(d.endpoint), 'DropTable', { tid: table.tid, pid: d.pid });
+        }
+        return fail(r.code, `create table ${table.db}.${table.name} failed on tablet ${step.endpoint}: ${r.message}`);
+      }
+      done.push({ endpoint: step.endpoint, pid: step.meta.pid });
+    }
+    return okVoid;
+  }
+
+  private tabletLoads(endpoints: readonly string[]) {
+    const loads = new Map(endpoints.map((e) => [e, { endpoint: e, replicas: 0, leaders: 0 }]));
+    for (const t of this.tables.values()) {
+      for (const p of t.partitions) {
+        for (const r of p.replicas) {
+          const l = loads.get(r.endpoint);
+          if (!l || !r.isAlive) continue;
+          l.replicas++;
+          if (r.isLeader) l.leaders++;
+        }
+      }
+    }
+    return [...loads.values()];
+  }
+
+  async dropTable(req: Req<'DropTable'>): Promise<Result<void>> {
+    return this.ddl.run(async () => {
+      const table = this.findTable(req.db, req.name);
+      if (!table) {
+        return req.ifExists ? okVoid : fail(Code.tableNotFound, `drop table failed: table '${req.db}.${req.name}' does not exist`);
+      }
+      await this.store.deleteTable(table.tid);
+      this.tables.delete(table.tid);
+      await this.bumpNotify();
+      for (const p of table.partitions) {
+        for (const r of p.replicas) {
+          if (!this.registry.isHealthy(r.endpoint)) continue;
+          const dropped = await callTablet(this.deps.tabletClient(r.endpoint), 'DropTable', { tid: table.tid, pid: p.pid });
+          if (!dropped.ok && dropped.code !== Code.tableNotFound) {
+            this.deps.logger.warn('dropping a replica failed', { tid: table.tid, pid: p.pid, endpoint: r.endpoint, error: dropped.message });
+          }
+        }
+      }
+      return okVoid;
+    });
+  }
+
+  showTable(db?: string, name?: string): TableInfo[] {
+    return [...this.tables.values()]
+      .filter((t) => (db === undefined || t.db === db) && (name === undefined || t.name === name))
+      .sort((a, b) => a.tid - b.tid);
+  }
+
+  /** Replica status as last reported by the tablets (offsets, record counts, memory). */
+  async tableStatus(): Promise<Map<string, TablePartitionStatus>> {
+    const out = new Map<string, TablePartitionStatus>();
+    for (const endpoint of this.registry.healthy()) {
+      const r = await callTablet(this.deps.tabletClient(endpoint), 'GetTableStatus', {}, { timeoutMs: 5000 });
+      if (!r.ok) continue;
+      for (const s of r.value.partitions) out.set(`${s.tid}_${s.pid}_${endpoint}`, s);
+    }
+    return out;
+  }
+
+  handlers(): Record<string, MethodHandler> {
+    const leaderOnly =
+      (handler: MethodHandler): MethodHandler =>
+      (body, context) =>
+        this.isLeader ? handler(body, context) : this.notLeader();
+    return {
+      CreateDatabase: leaderOnly(async (body) => {
+        const r = parse(dbRequest, 'CreateDatabase', body);
+        if (!r.ok) return r;
+        const done = await this.createDatabase(r.value);
+        return done.ok ? ok({}) : done;
+      }),
+      DropDatabase: leaderOnly(async (body) => {
+        const r = parse(dbRequest, 'DropDatabase', body);
+        if (!r.ok) return r;
+        const done = await this.dropDatabase(r.value);
+        return done.ok ? ok({}) : done;
+      }),
+      ShowDatabases: leaderOnly(() => ok({ names: [...this.databases].sort() })),
+      CreateTable: leaderOnly(async (body) => {
+        const r = parse(createTableRequest, 'CreateTable', body);
+        if (!r.ok) return r;
+        return this.createTable(r.value);
+      }),
+      DropTable: leaderOnly(async (body) => {
+        const r = parse(tableRef, 'DropTable', body);
+        if (!r.ok) return r;
+        const done = await this.dropTable(r.value);
+        return done.ok ? ok({}) : done;
+      }),
+      ShowTable: leaderOnly((body) => {
+        const r = parse(showTableRequest, 'ShowTable', body);
+        if (!r.ok) return r;
+        return ok({ tables: this.showTable(r.value.db, r.value.name) });
+      }),
+      ShowTablet: leaderOnly(() =>
+        ok({
+          tablets: this.registry.list().map((t) => ({
+            endpoint: t.endpoint,
+            state: t.state,
+            ageMs: this.deps.clock.nowMs() - t.changedAtMs,
+            version: t.version,
+          })),
+        }),
+      ),
+      ShowNameServer: async () => {
+        const endpoints = this.options.standaloneTablet
+          ? [this.options.endpoint]
+          : await listNameServers(this.deps.coord, this.paths.leader);
+        return ok({
+          nameservers: endpoints.map((endpoint, i) => ({
+            endpoint,
+            role: i === 0 ? ('leader' as const) : ('standby' as const),
+            version: endpoint === this.options.endpoint ? SOFTWARE_VERSION : '',
+          })),
+        });
+      },
+      GetMetaVersion: leaderOnly(() => ok({ version: this.metaVersion })),
+    };
+  }
+}
+

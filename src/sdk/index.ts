@@ -1,0 +1,140 @@
+/**
+ * The TypeScript SDK: `connect({ host, port })` for a standalone database or
+ * `connect({ zkCluster, zkPath })` for a cluster, then DDL, writes and reads. Writes go straight to
+ * each partition's leader tablet; metadata is cached and refreshed when the cluster changes.
+ * Every failure is a `DbError` carrying the server's status code and a message naming the problem.
+ */
+import { DbError, type Result } from '../base/status.js';
+import { CLIENT_DEFAULTS, type ClientOptions, DbClient, type Row, type ScanOptions } from '../client/db-client.js';
+import { coordinatorDiscovery, type Discovery, staticDiscovery } from '../client/discovery.js';
+import type { RowInput } from '../client/table-handle.js';
+import type { ColumnType, IndexDef, ReplicationMode, TableInfo, TableSchema, Ttl, Value } from '../protocol/schema.js';
+import { systemClock } from '../runtime/node-clock.js';
+import { TcpTransport } from '../runtime/tcp-transport.js';
+import { ZkCoordinator } from '../runtime/zk-coordinator.js';
+
+export type { ColumnType, IndexDef, ReplicationMode, Row, RowInput, ScanOptions, TableInfo, TableSchema, Ttl, Value };
+export { DbError };
+
+export interface ConnectOptions {
+  /** Standalone: the nameserver's host and port. */
+  readonly host?: string;
+  readonly port?: number;
+  /** Cluster: ZooKeeper `host:port[,host:port]` and the cluster's root path. */
+  readonly zkCluster?: string;
+  readonly zkPath?: string;
+  /** ZooKeeper session timeout (cluster). Default 10 s. */
+  readonly sessionTimeoutMs?: number;
+  /** Deadline of one operation, retries included. Default 20 s. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface CreateTableOptions {
+  readonly partitionNum?: number;
+  readonly replicaNum?: number;
+  /** 'sync': a write is acknowledged only when every alive follower has it. */
+  readonly replicationMode?: ReplicationMode;
+  readonly ifNotExists?: boolean;
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw new DbError(r.code, r.message);
+}
+
+export class Connection {
+  /** @internal */
+  constructor(readonly client: DbClient) {}
+
+  async createDatabase(name: string, options: { ifNotExists?: boolean } = {}): Promise<void> {
+    unwrap(await this.client.createDatabase(name, options.ifNotExists ?? false));
+  }
+
+  async dropDatabase(name: string, options: { ifExists?: boolean } = {}): Promise<void> {
+    unwrap(await this.client.dropDatabase(name, options.ifExists ?? false));
+  }
+
+  async listDatabases(): Promise<string[]> {
+    return unwrap(await this.client.listDatabases());
+  }
+
+  /** Creates a table; returns its table id. */
+  async createTable(db: string, name: string, schema: TableSchema, options: CreateTableOptions = {}): Promise<number> {
+    return unwrap(await this.client.createTable(db, name, schema, options));
+  }
+
+  async dropTable(db: string, name: string, options: { ifExists?: boolean } = {}): Promise<void> {
+    unwrap(await this.client.dropTable(db, name, options.ifExists ?? false));
+  }
+
+  async listTables(db?: string): Promise<TableInfo[]> {
+    return unwrap(await this.client.listTables(db));
+  }
+
+  /** Writes one row (values in schema order, or an object keyed by column name). */
+  async put(db: string, table: string, row: RowInput): Promise<void> {
+    unwrap(await this.client.put(db, table, [row]));
+  }
+
+  /** Writes several rows; each tablet gets one request for its share. */
+  async putMany(db: string, table: string, rows: readonly RowInput[]): Promise<void> {
+    unwrap(await this.client.put(db, table, rows));
+  }
+
+  /** Rows of one key of an index, newest first. */
+  async scan(db: string, table: string, options: ScanOptions): Promise<Row[]> {
+    return unwrap(await this.client.scan(db, table, options));
+  }
+
+  async count(db: string, table: string, options: Pick<ScanOptions, 'index' | 'key' | 'anyReplica'>): Promise<number> {
+    return unwrap(await this.client.count(db, table, options));
+  }
+
+  /** Up to `limit` rows of a table. */
+  async preview(db: string, table: string, limit = 100): Promise<Row[]> {
+    return unwrap(await this.client.preview(db, table, limit));
+  }
+
+  /** Deletes the rows of one key, optionally only those with fromTsMs <= ts < toTsMs. */
+  async deleteKey(
+    db: string,
+    table: string,
+    options: { index?: string; key: Value | readonly Value[]; fromTsMs?: number; toTsMs?: number },
+  ): Promise<number> {
+    return unwrap(await this.client.deleteKey(db, table, options));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const clientOptions: ClientOptions = {
+    ...CLIENT_DEFAULTS,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  };
+  let discovery: Discovery;
+  if (options.zkCluster) {
+    const coord = await ZkCoordinator.connect({
+      connectString: options.zkCluster,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+    });
+    discovery = coordinatorDiscovery(coord, options.zkPath ?? '/openmldb', true);
+  } else if (options.host && options.port) {
+    discovery = staticDiscovery(`${options.host}:${options.port}`);
+  } else {
+    throw new DbError(307, 'connect needs { host, port } (standalone) or { zkCluster, zkPath } (cluster)');
+  }
+  const transport = new TcpTransport({ role: 'client', callTimeoutMsDefault: clientOptions.requestTimeoutMs });
+  const client = new DbClient(
+    {
+      transport,
+      discovery,
+      clock: systemClock,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+    clientOptions,
+  );
+  return new Connection(client);
+}

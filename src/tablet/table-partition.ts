@@ -1,0 +1,391 @@
+/**
+ * One replica of one table partition on this tablet: the in-memory table, its binlog and its
+ * snapshot directory (`<root>/<tid>_<pid>/{table_meta.json,binlog/,snapshot/}`, cluster.md §7.1).
+ *
+ * Write path (leader): the row goes into the MemTable (which validates it), then into the binlog
+ * (offset assigned synchronously); the write is acknowledged at once when the binlog fsyncs on an
+ * interval, or after the fsync of its batch when `binlog_sync_to_disk_interval` is 0.
+ * Restart: the snapshot is loaded, then the binlog suffix replayed; a torn binlog tail is truncated.
+ */
+import { assert } from '../base/assert.js';
+import { Code, type Failure, fail, ok, okVoid, type Result } from '../base/status.js';
+import { BinlogWriter } from '../binlog/binlog-writer.js';
+import type { DeleteSpec, LogEntry } from '../binlog/log-entry.js';
+import { joinPath } from '../ports/disk.js';
+import type { PartitionMetaMsg, TablePartitionStatus, TableState } from '../protocol/messages.js';
+import { makeSnapshot } from '../snapshot/make-snapshot.js';
+import { recover } from '../snapshot/recover.js';
+import type { RowInspector } from '../snapshot/row-inspector.js';
+import { MemTable, type TsRow } from '../storage/mem-table.js';
+import type { PartitionEnv } from './partition-env.js';
+import { createRowInspector } from './row-inspector.js';
+
+const META_FILE = 'table_meta.json';
+const META_FORMAT_VERSION = 1;
+const GC_SAFE_OFFSET_MS = 60_000;
+
+export function partitionDirName(tid: number, pid: number): string {
+  return `${tid}_${pid}`;
+}
+
+interface StoredMeta extends PartitionMetaMsg {
+  formatVersion: number;
+}
+
+export class TablePartition {
+  private state: TableState = 'normal';
+  private diskBytes = 0;
+  private readonly inspector: RowInspector;
+  private readonly allPositions: readonly number[];
+  private snapshotting: Promise<unknown> | undefined;
+
+  private constructor(
+    private readonly env: PartitionEnv,
+    readonly dir: string,
+    private metaValue: PartitionMetaMsg,
+    readonly table: MemTable,
+    private readonly binlog: BinlogWriter,
+    private snapshotOffsetValue: number,
+  ) {
+    this.inspector = createRowInspector(metaValue.schema, table.codec, GC_SAFE_OFFSET_MS);
+    this.allPositions = metaValue.schema.indexes.map((_, i) => i);
+  }
+
+  get meta(): PartitionMetaMsg {
+    return this.metaValue;
+  }
+
+  get offset(): number {
+    return this.binlog.lastOffset;
+  }
+
+  get snapshotOffset(): number {
+    return this.snapshotOffsetValue;
+  }
+
+  private get binlogDir(): string {
+    return joinPath(this.dir, 'binlog');
+  }
+
+  private get snapshotDir(): string {
+    return joinPath(this.dir, 'snapshot');
+  }
+
+  /** Creates an empty replica; refuses a directory that already holds one. */
+  static async create(env: PartitionEnv, root: string, meta: PartitionMetaMsg): Promise<Result<TablePartition>> {
+    const dir = joinPath(root, partitionDirName(meta.tid, meta.pid));
+    if (await env.disk.exists(joinPath(dir, META_FILE))) {
+      return fail(
+        Code.tableAlreadyExists,
+        `create table failed: ${dir} already holds table ${meta.tid} partition ${meta.pid}; load it or drop it first`,
+      );
+    }
+    await env.disk.mkdirp(joinPath(dir, 'binlog'));
+    await env.disk.mkdirp(joinPath(dir, 'snapshot'));
+    await writeMeta(env, dir, meta);
+    return TablePartition.open(env, dir, meta, false);
+  }
+
+  /** Loads a replica from its snapshot and binlog, merging `meta` over the stored meta. */
+  static async load(env: PartitionEnv, root: string, meta: PartitionMetaMsg): Promise<Result<TablePartition>> {
+    const dir = joinPath(root, partitionDirName(meta.tid, meta.pid));
+    if (!(await env.disk.exists(joinPath(dir, META_FILE)))) {
+      return fail(Code.tableNotFound, `load table failed: no table ${meta.tid} partition ${meta.pid} in ${dir}`);
+    }
+    await writeMeta(env, dir, meta);
+    return TablePartition.open(env, dir, meta, true);
+  }
+
+  private static async open(
+    env: PartitionEnv,
+    dir: string,
+    meta: PartitionMetaMsg,
+    fromDisk: boolean,
+  ): Promise<Result<TablePartition>> {
+    const created = MemTable.create(meta.schema, { scanRowsMax: env.limits.scanRowsMax });
+    if (!created.ok) return created;
+    const table = created.value;
+    let snapshotOffset = 0;
+    if (fromDisk) {
+      const failures: Failure[] = [];
+      const recovered = await recover(
+        { disk: env.disk, crc32: env.crc32, logger: env.logger },
+        {
+          snapshotDir: joinPath(dir, 'snapshot'),
+          binlogDir: joinPath(dir, 'binlog'),
+          sink: {
+            putRow: (row, insertTsMs, positions) => {
+              const r = table.put(row, insertTsMs, positions);
+              if (!r.ok && failures.length < 10) failures.push(r);
+            },
+            applyEntry: (entry) => {
+              const r = applyToTable(table, entry);
+              if (!r.ok && failures.length < 10) failures.push(r);
+            },
+          },
+        },
+      );
+      if (!recovered.ok) return recovered;
+      if (failures.length > 0) {
+        env.logger.warn('recovery skipped entries the table refused', {
+          tid: meta.tid,
+          pid: meta.pid,
+          first: failures[0]!.message,
+        });
+      }
+      if (recovered.value.tornTail) {
+        env.logger.warn('binlog had a torn tail; it was truncated and not replayed', {
+          tid: meta.tid,
+          pid: meta.pid,
+          tornTail: recovered.value.tornTail,
+        });
+      }
+      env.logger.info('table loaded', {
+        tid: meta.tid,
+        pid: meta.pid,
+        offset: recovered.value.offset,
+        rowsFromSnapshot: recovered.value.rowsFromSnapshot,
+        entriesReplayed: recovered.value.entriesReplayed,
+      });
+      snapshotOffset = recovered.value.snapshotOffset;
+    }
+    const writer = await BinlogWriter.open({
+      disk: env.disk,
+      dir: joinPath(dir, 'binlog'),
+      timers: env.timers,
+      crc32: env.crc32,
+      logger: env.logger,
+      segmentBytesMax: env.limits.binlogSegmentBytesMax,
+      syncIntervalMs: Math.max(1, env.limits.binlogSyncIntervalMs),
+      syncEveryWrite: env.limits.binlogSyncIntervalMs === 0,
+      bufferBytesMax: env.limits.binlogBufferBytesMax,
+      snapshotOffset,
+    });
+    if (!writer.ok) return writer;
+    table.gc(env.clock.nowMs());
+    return ok(new TablePartition(env, dir, meta, table, writer.value.writer, snapshotOffset));
+  }
+
+  /** Changes role/term/followers in memory and in table_meta.json. */
+  async updateMeta(meta: PartitionMetaMsg): Promise<void> {
+    assert(meta.tid === this.metaValue.tid && meta.pid === this.metaValue.pid, 'updateMeta of another partition');
+    await writeMeta(this.env, this.dir, meta);
+    this.metaValue = meta;
+  }
+
+  private writable(what: string): Failure | undefined {
+    if (this.metaValue.mode !== 'leader') {
+      return fail(Code.tableIsFollower, `${what} failed: table ${this.describe()} is a follower on this tablet`);
+    }
+    if (this.state === 'loading') return fail(Code.tableIsLoading, `${what} failed: table ${this.describe()} is loading`);
+    return undefined;
+  }
+
+  private describe(): string {
+    return `'${this.metaValue.name}' (tid ${this.metaValue.tid}, pid ${this.metaValue.pid})`;
+  }
+
+  /**
+   * Stores rows; resolves with the binlog offset of the last one once the write is acknowledged
+   * under the fsync policy. Rows are applied in order: on a bad row the earlier ones stay stored
+   * and the error says how many.
+   */
+  async put(rows: readonly Uint8Array[], insertTsMs: number, indexPositions?: readonly number[]): Promise<Result<number>> {
+    const refused = this.writable('put');
+    if (refused) return refused;
+    if (this.binlog.unflushedBytes > this.env.limits.binlogBufferBytesMax) {
+      return fail(Code.rpcOverloaded, `put failed: the binlog of ${this.describe()} is behind; retry later`);
+    }
+    let last = this.binlog.lastOffset;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const stored = this.table.put(row, insertTsMs, indexPositions);
+      if (!stored.ok) {
+        const prefix = rows.length > 1 ? `row ${i + 1} of ${rows.length} (${i} stored before it): ` : '';
+        return fail(stored.code, `${prefix}${stored.message}`);
+      }
+      const appended = this.binlog.append({
+        term: this.metaValue.term,
+        kind: 'put',
+        insertTsMs,
+        indexPositions: indexPositions ?? this.allPositions,
+        row,
+      });
+      assert(appended.ok, `binlog append after a successful put: ${appended.ok ? '' : appended.message}`);
+      last = appended.value;
+    }
+    if (this.env.limits.binlogSyncIntervalMs === 0) {
+      const durable = await this.binlog.whenDurable(last);
+      if (!durable.ok) return durable;
+    }
+    return ok(last);
+  }
+
+  /** Deletes by index key (optionally a ts range [from, to)) or, without a key, a range over all keys. */
+  async delete(spec: DeleteSpec): Promise<Result<{ offset: number; deleted: number }>> {
+    const refused = this.writable('delete');
+    if (refused) return refused;
+    const deleted = deleteFromTable(this.table, spec);
+    if (!deleted.ok) return deleted;
+    const appended = this.binlog.append({
+      term: this.metaValue.term,
+      kind: 'delete',
+      insertTsMs: this.env.clock.nowMs(),
+      delete: spec,
+    });
+    if (!appended.ok) return appended;
+    if (this.env.limits.binlogSyncIntervalMs === 0) {
+      const durable = await this.binlog.whenDurable(appended.value);
+      if (!durable.ok) return durable;
+    }
+    return ok({ offset: appended.value, deleted: deleted.value });
+  }
+
+  /** A follower applies an entry its leader sent (same offset and term). */
+  applyReplicated(entry: LogEntry): Result<number> {
+    const applied = applyToTable(this.table, entry);
+    if (!applied.ok) this.env.logger.warn('replicated entry refused by the table', { offset: entry.offset, error: applied.message });
+    return this.binlog.appendReplicated(entry);
+  }
+
+  index(name: string): Result<number> {
+    return this.table.indexPosition(name);
+  }
+
+  scan(indexPos: number, key: string, range: { newestTsMs?: number; oldestTsMs?: number; limit?: number }): Result<TsRow[]> {
+    return this.table.scan(indexPos, key, this.env.clock.nowMs(), range);
+  }
+
+  get(indexPos: number, key: string, tsMs?: number): Result<TsRow | undefined> {
+    return this.table.get(indexPos, key, this.env.clock.nowMs(), tsMs);
+  }
+
+  count(indexPos: number, key: string): Result<number> {
+    return this.table.count(indexPos, key, this.env.clock.nowMs());
+  }
+
+  gc(): void {
+    const r = this.table.gc(this.env.clock.nowMs());
+    if (r.expiredEntries > 0 || r.compactedSlabs > 0) {
+      this.env.logger.debug('gc', { tid: this.metaValue.tid, pid: this.metaValue.pid, ...r });
+    }
+  }
+
+  /**
+   * Makes a snapshot up to the last written binlog offset (unless `force` is false and the binlog
+   * grew less than the threshold), then deletes the binlog segments it covers.
+   */
+  async makeSnapshot(force: boolean): Promise<Result<number>> {
+    if (this.state !== 'normal') {
+      return fail(Code.snapshotBusy, `make snapshot failed: table ${this.describe()} is ${this.state}`);
+    }
+    const upto = this.binlog.flushedOffset;
+    if (!force && upto < this.snapshotOffsetValue + this.env.limits.snapshotThresholdOffset) {
+      return ok(this.snapshotOffsetValue);
+    }
+    this.state = 'makingSnapshot';
+    const work = makeSnapshot(
+      { disk: this.env.disk, crc32: this.env.crc32, logger: this.env.logger },
+      {
+        snapshotDir: this.snapshotDir,
+        binlogDir: this.binlogDir,
+        uptoOffset: upto,
+        inspector: this.inspector,
+        nowMs: this.env.clock.nowMs(),
+      },
+    );
+    this.snapshotting = work;
+    try {
+      const made = await work;
+      if (!made.ok) return made;
+      this.snapshotOffsetValue = made.value.offset;
+      const removed = await this.binlog.deleteSegmentsBelow(made.value.offset);
+      if (!removed.ok) this.env.logger.warn('binlog segments not removed after snapshot', { error: removed.message });
+      return ok(made.value.offset);
+    } finally {
+      this.state = 'normal';
+      this.snapshotting = undefined;
+    }
+  }
+
+  async refreshDiskUsage(): Promise<void> {
+    this.diskBytes = await this.env.disk.usage(this.dir);
+  }
+
+  status(): TablePartitionStatus {
+    const stats = this.table.stats();
+    const m = this.metaValue;
+    return {
+      tid: m.tid,
+      pid: m.pid,
+      db: m.db,
+      name: m.name,
+      mode: m.mode,
+      state: this.state,
+      term: m.term,
+      offset: this.binlog.lastOffset,
+      recordCnt: stats.rowCount,
+      memBytes: stats.memBytes,
+      diskBytes: this.diskBytes,
+    };
+  }
+
+  /** Flushes and closes the binlog (a clean stop). */
+  async close(): Promise<Result<void>> {
+    await this.snapshotting;
+    return this.binlog.close();
+  }
+}
+
+async function writeMeta(env: PartitionEnv, dir: string, meta: PartitionMetaMsg): Promise<void> {
+  const stored: StoredMeta = { formatVersion: META_FORMAT_VERSION, ...meta };
+  await env.disk.writeFileAtomic(joinPath(dir, META_FILE), new TextEncoder().encode(JSON.stringify(stored)));
+}
+
+/** Reads a replica's stored meta (for LoadTable requests that leave fields out). */
+export async function readStoredMeta(env: PartitionEnv, root: string, tid: number, pid: number): Promise<Result<PartitionMetaMsg>> {
+  const path = joinPath(root, partitionDirName(tid, pid), META_FILE);
+  if (!(await env.disk.exists(path))) return fail(Code.tableNotFound, `no table ${tid} partition ${pid} under ${root}`);
+  try {
+    const stored = JSON.parse(new TextDecoder().decode(await env.disk.readFile(path))) as StoredMeta;
+    if (stored.formatVersion > META_FORMAT_VERSION) {
+      return fail(Code.corruption, `${path} has format version ${stored.formatVersion}; this build reads ${META_FORMAT_VERSION}`);
+    }
+    const { formatVersion: _v, ...meta } = stored;
+    return ok(meta);
+  } catch (err) {
+    return fail(Code.corruption, `${path} is not readable: ${(err as Error).message}`);
+  }
+}
+
+function applyToTable(table: MemTable, entry: LogEntry): Result<void> {
+  if (entry.kind === 'put') {
+    if (!entry.row) return fail(Code.corruption, `binlog entry ${entry.offset} is a put without a row`);
+    return table.put(entry.row, entry.insertTsMs, entry.indexPositions);
+  }
+  if (!entry.delete) return fail(Code.corruption, `binlog entry ${entry.offset} is a delete without a spec`);
+  const r = deleteFromTable(table, entry.delete);
+  return r.ok ? okVoid : r;
+}
+
+/**
+ * Applies a binlog delete spec (`fromTsMs <= ts < toTsMs`, bounds optional) to the table, whose
+ * range delete takes a newer inclusive bound and an older exclusive one.
+ */
+function deleteFromTable(table: MemTable, spec: DeleteSpec): Result<number> {
+  const newest = spec.toTsMs === undefined ? Number.MAX_SAFE_INTEGER : spec.toTsMs - 1;
+  const olderExclusive = spec.fromTsMs === undefined ? undefined : spec.fromTsMs - 1;
+  const whole = spec.fromTsMs === undefined && spec.toTsMs === undefined;
+  const one = (key: string): Result<number> =>
+    whole ? table.deleteKey(spec.indexPos, key) : table.deleteRange(spec.indexPos, key, newest, olderExclusive);
+  if (spec.key !== undefined) return one(spec.key);
+  const keys = table.keys(spec.indexPos);
+  if (!keys.ok) return keys;
+  let total = 0;
+  for (const key of [...keys.value]) {
+    const r = one(key);
+    if (!r.ok) return r;
+    total += r.value;
+  }
+  return ok(total);
+}
