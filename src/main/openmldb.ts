@@ -6,8 +6,11 @@
 import type { Flags } from '../config/flags.js';
 import { SOFTWARE_VERSION } from '../protocol/version.js';
 import { loadFlags } from './load-flags.js';
+import { runNameServer } from './role-nameserver.js';
+import { runNsClient } from './role-ns-client.js';
 import { runProbe } from './role-probe.js';
 import { runStandalone } from './role-standalone.js';
+import { runTablet } from './role-tablet.js';
 
 type RoleMain = (flags: Flags, positional: string[]) => Promise<number | undefined>;
 
@@ -16,7 +19,16 @@ const ROLES: Record<string, RoleMain> = {
     await runStandalone(flags);
     return undefined;
   },
+  tablet: async (flags) => {
+    await runTablet(flags);
+    return undefined;
+  },
+  nameserver: async (flags) => {
+    await runNameServer(flags);
+    return undefined;
+  },
   probe: (flags) => runProbe(flags),
+  ns_client: (flags, positional) => runNsClient(flags, positional),
 };
 
 async function main(argv: string[]): Promise<number | undefined> {

@@ -56,6 +56,7 @@ export async function runStandalone(flags: Flags): Promise<void> {
       replicaNumDefault: 1,
       autoFailoverDefault: false,
       tabletCallTimeoutMs: flags.int('request_timeout_ms'),
+      tableStatusIntervalMs: flags.int('get_table_status_interval'),
     },
   );
   tablet.start();

@@ -6,7 +6,7 @@
  */
 import { Code, fail, ok, okVoid, type Result } from '../base/status.js';
 import { Mutex } from '../base/mutex.js';
-import type { Clock, Rng, Timers } from '../ports/clock.js';
+import type { Clock, Rng, TimerHandle, Timers } from '../ports/clock.js';
 import { type Coordinator, CoordinatorError } from '../ports/coordinator.js';
 import type { Logger } from '../ports/logger.js';
 import type { RpcClient } from '../ports/transport.js';
@@ -32,6 +32,8 @@ export interface NameServerOptions {
   readonly replicaNumDefault: number;
   readonly autoFailoverDefault: boolean;
   readonly tabletCallTimeoutMs: number;
+  /** get_table_status_interval: how often replica offsets and sizes are polled. */
+  readonly tableStatusIntervalMs: number;
 }
 
 export interface NameServerDeps {
@@ -75,6 +77,10 @@ export class NameServer {
   private tables = new Map<number, TableInfo>();
   private metaVersion = 0;
   private stopped = false;
+  private autoFailover = false;
+  /** Last status each tablet reported for each replica it holds: key `${tid}_${pid}_${endpoint}`. */
+  private replicaStatus = new Map<string, TablePartitionStatus>();
+  private statusTimer: TimerHandle | undefined;
 
   constructor(
     private readonly deps: NameServerDeps,
@@ -109,7 +115,25 @@ export class NameServer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.ready = false;
+    this.statusTimer?.cancel();
     await this.election.stop();
+  }
+
+  /** Polls every healthy tablet for the replicas it holds (offsets, row counts, memory). */
+  async pollTableStatus(): Promise<void> {
+    const next = new Map<string, TablePartitionStatus>();
+    await Promise.all(
+      this.registry.healthy().map(async (endpoint) => {
+        const r = await callTablet(this.deps.tabletClient(endpoint), 'GetTableStatus', {}, { timeoutMs: 5000 });
+        if (!r.ok) return;
+        for (const st of r.value.partitions) next.set(`${st.tid}_${st.pid}_${endpoint}`, st);
+      }),
+    );
+    this.replicaStatus = next;
+  }
+
+  replicaStatusOf(tid: number, pid: number, endpoint: string): TablePartitionStatus | undefined {
+    return this.replicaStatus.get(`${tid}_${pid}_${endpoint}`);
   }
 
   /** Reloads everything from the coordinator and starts serving as leader. */
@@ -124,7 +148,13 @@ export class NameServer {
       } else {
         await this.refreshTablets();
       }
+      this.autoFailover = this.options.standaloneTablet ? false : await this.store.readAutoFailover();
+      await this.pollTableStatus();
       if (!this.election.isLeader || this.stopped) return;
+      this.statusTimer?.cancel();
+      this.statusTimer = this.deps.timers.every(this.options.tableStatusIntervalMs, () => {
+        if (this.isLeader) void this.pollTableStatus();
+      });
       this.ready = true;
       this.deps.logger.info('nameserver is serving as leader', { tables: this.tables.size, databases: this.databases.size });
     } catch (err) {
@@ -352,15 +382,18 @@ export class NameServer {
       .sort((a, b) => a.tid - b.tid);
   }
 
-  /** Replica status as last reported by the tablets (offsets, record counts, memory). */
-  async tableStatus(): Promise<Map<string, TablePartitionStatus>> {
-    const out = new Map<string, TablePartitionStatus>();
-    for (const endpoint of this.registry.healthy()) {
-      const r = await callTablet(this.deps.tabletClient(endpoint), 'GetTableStatus', {}, { timeoutMs: 5000 });
-      if (!r.ok) continue;
-      for (const s of r.value.partitions) out.set(`${s.tid}_${s.pid}_${endpoint}`, s);
-    }
-    return out;
+  async confSet(key: string, value: string): Promise<Result<void>> {
+    if (key.toLowerCase() !== 'auto_failover') return fail(Code.invalidParameter, `unsupported conf key '${key}' (only auto_failover)`);
+    const v = value.toLowerCase();
+    if (v !== 'true' && v !== 'false') return fail(Code.invalidParameter, `auto_failover must be true or false, got '${value}'`);
+    if (this.options.standaloneTablet) return fail(Code.invalidParameter, 'auto_failover has no meaning in standalone mode');
+    await this.store.writeAutoFailover(v === 'true');
+    this.autoFailover = v === 'true';
+    return okVoid;
+  }
+
+  get autoFailoverEnabled(): boolean {
+    return this.autoFailover;
   }
 
   handlers(): Record<string, MethodHandler> {
@@ -421,6 +454,36 @@ export class NameServer {
         });
       },
       GetMetaVersion: leaderOnly(() => ok({ version: this.metaVersion })),
+      ShowTableStatus: leaderOnly((body) => {
+        const r = parse(showTableRequest, 'ShowTableStatus', body);
+        if (!r.ok) return r;
+        const rows = [];
+        for (const t of this.showTable(r.value.db, r.value.name)) {
+          for (const p of t.partitions) {
+            for (const rep of p.replicas) {
+              const st = this.replicaStatusOf(t.tid, p.pid, rep.endpoint);
+              rows.push({
+                db: t.db,
+                name: t.name,
+                tid: t.tid,
+                pid: p.pid,
+                endpoint: rep.endpoint,
+                isLeader: rep.isLeader,
+                isAlive: rep.isAlive,
+                ...(st ? { offset: st.offset, recordCnt: st.recordCnt, memBytes: st.memBytes, diskBytes: st.diskBytes } : {}),
+              });
+            }
+          }
+        }
+        return ok({ replicas: rows });
+      }),
+      ConfSet: leaderOnly(async (body) => {
+        const r = parse(object({ key: str, value: str }), 'ConfSet', body);
+        if (!r.ok) return r;
+        const done = await this.confSet(r.value.key, r.value.value);
+        return done.ok ? ok({}) : done;
+      }),
+      ConfGet: leaderOnly(() => ok({ entries: [{ key: 'auto_failover', value: String(this.autoFailover) }] })),
     };
   }
 }

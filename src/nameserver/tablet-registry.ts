@@ -16,12 +16,15 @@ export interface TabletEntry {
   /** Value of the registration node: `startup_<endpoint>` right after a process start. */
   registration: string;
   version: string;
+  session: string | undefined;
 }
 
 export interface TabletRegistration {
   readonly endpoint: string;
   readonly startup: boolean;
   readonly version: string;
+  /** ZooKeeper session owning the node: a new session means the tablet re-registered. */
+  readonly session?: string;
 }
 
 const encoder = new TextEncoder();
@@ -73,7 +76,7 @@ export class TabletRegistry {
 
   /** Standalone: one tablet, always healthy. */
   setStatic(endpoint: string, version: string): void {
-    this.tablets.set(endpoint, { endpoint, state: 'kHealthy', changedAtMs: this.nowMs(), registration: endpoint, version });
+    this.tablets.set(endpoint, { endpoint, state: 'kHealthy', changedAtMs: this.nowMs(), registration: endpoint, version, session: undefined });
   }
 
   /**
@@ -86,15 +89,31 @@ export class TabletRegistry {
     for (const [endpoint, reg] of current) {
       const known = this.tablets.get(endpoint);
       if (!known) {
-        this.tablets.set(endpoint, { endpoint, state: 'kHealthy', changedAtMs: now, registration: reg.endpoint, version: reg.version });
+        this.tablets.set(endpoint, {
+          endpoint,
+          state: 'kHealthy',
+          changedAtMs: now,
+          registration: reg.endpoint,
+          version: reg.version,
+          session: reg.session,
+        });
         changes.push({ endpoint, kind: 'online', startup: reg.startup });
       } else if (known.state === 'kOffline') {
         known.state = 'kHealthy';
         known.changedAtMs = now;
         known.version = reg.version;
+        known.session = reg.session;
         changes.push({ endpoint, kind: 'online', startup: reg.startup });
+      } else if (reg.session !== undefined && known.session !== undefined && reg.session !== known.session) {
+        // Re-registered under a new session before we saw the old node go: it restarted (or its
+        // session expired and came back). Report both edges so failover logic sees the restart.
+        known.changedAtMs = now;
+        known.version = reg.version;
+        known.session = reg.session;
+        changes.push({ endpoint, kind: 'offline', startup: false }, { endpoint, kind: 'online', startup: reg.startup });
       } else {
         known.version = reg.version;
+        known.session = reg.session;
       }
     }
     for (const t of this.tablets.values()) {
@@ -114,8 +133,9 @@ export class TabletRegistry {
     const out = new Map<string, TabletRegistration>();
     for (const name of names) {
       try {
-        const { data } = await coord.get(`${nodesPath}/${name}`);
-        out.set(name, decodeRegistration(data));
+        const { data, stat } = await coord.get(`${nodesPath}/${name}`);
+        const reg = decodeRegistration(data);
+        out.set(name, stat.ephemeralOwner ? { ...reg, session: stat.ephemeralOwner } : reg);
       } catch {
         // The node went away between the listing and the read; the watch reports it.
       }

@@ -98,6 +98,25 @@ export interface NameServerMethods {
   ShowNameServer: { req: Record<string, never>; res: { nameservers: { endpoint: string; role: 'leader' | 'standby'; version: string }[] } };
   /** Metadata version counter; clients refresh their cache when it moves. */
   GetMetaVersion: { req: Record<string, never>; res: { version: number } };
+  /** One row per replica with its last reported status (ns_client showtable). */
+  ShowTableStatus: { req: { db?: string; name?: string }; res: { replicas: ReplicaStatusRow[] } };
+  ConfSet: { req: { key: string; value: string }; res: Record<string, never> };
+  ConfGet: { req: Record<string, never>; res: { entries: { key: string; value: string }[] } };
+}
+
+export interface ReplicaStatusRow {
+  db: string;
+  name: string;
+  tid: number;
+  pid: number;
+  endpoint: string;
+  isLeader: boolean;
+  isAlive: boolean;
+  /** Absent when the tablet has not reported this replica. */
+  offset?: number;
+  recordCnt?: number;
+  memBytes?: number;
+  diskBytes?: number;
 }
 
 export type TabletMethod = keyof TabletMethods;
