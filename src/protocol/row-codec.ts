@@ -319,16 +319,39 @@ export class RowCodec {
       case 'date':
         return unpackDate(readI32(bytes, p));
       case 'bigint':
-        view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        return view.getBigInt64(p, true);
+        if (view) return view.getBigInt64(p, true);
+        copy8(bytes, p);
+        return SCRATCH_I64[0]!;
       case 'float':
-        view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        return view.getFloat32(p, true);
+        if (view) return view.getFloat32(p, true);
+        SCRATCH_BYTES[0] = bytes[p]!;
+        SCRATCH_BYTES[1] = bytes[p + 1]!;
+        SCRATCH_BYTES[2] = bytes[p + 2]!;
+        SCRATCH_BYTES[3] = bytes[p + 3]!;
+        return SCRATCH_F32[0]!;
       case 'double':
-        view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        return view.getFloat64(p, true);
+        if (view) return view.getFloat64(p, true);
+        copy8(bytes, p);
+        return SCRATCH_F64[0]!;
     }
   }
+}
+
+/**
+ * Scratch space for reading one 8- or 4-byte little-endian number without allocating a DataView
+ * per read (reads of single columns are the SQL executor's hot path). Assumes a little-endian host,
+ * which `assert` checks at load.
+ */
+const SCRATCH = new ArrayBuffer(8);
+const SCRATCH_BYTES = new Uint8Array(SCRATCH);
+const SCRATCH_I64 = new BigInt64Array(SCRATCH);
+const SCRATCH_F64 = new Float64Array(SCRATCH);
+const SCRATCH_F32 = new Float32Array(SCRATCH, 0, 1);
+SCRATCH_F64[0] = 1;
+assert(SCRATCH_BYTES[7] === 0x3f, 'the row codec assumes a little-endian host');
+
+function copy8(bytes: Uint8Array, p: number): void {
+  for (let i = 0; i < 8; i++) SCRATCH_BYTES[i] = bytes[p + i]!;
 }
 
 function isNullAt(bytes: Uint8Array, start: number, colIdx: number): boolean {
