@@ -57,6 +57,9 @@ const SAFE_TO_RETRY = new Set<number>([
   Code.rpcOverloaded,
 ]);
 
+/** Nameserver failures worth another attempt: a leader change or a connection that never carried the call. */
+const NS_RETRY = new Set<number>([Code.nameserverIsNotLeader, Code.unavailable, Code.rpcConnectionLost]);
+
 /** Failures of reads that are worth another attempt (reads are always safe to repeat). */
 const READ_RETRY = new Set<number>([...SAFE_TO_RETRY, Code.rpcConnectionLost, Code.rpcTimeout]);
 
@@ -131,7 +134,7 @@ export class DbClient {
 
   /** A nameserver call, following the leader. Nameserver requests are idempotent or checked. */
   async ns<M extends keyof NameServerMethods>(method: M, request: NameServerMethods[M]['req']): Promise<Result<NameServerMethods[M]['res']>> {
-    return this.withRetries(method, READ_RETRY, async (deadline) => {
+    return this.withRetries(method, NS_RETRY, async (deadline) => {
       if (!this.nsEndpoint) {
         const leader = await this.deps.discovery.leader();
         if (!leader.ok) return leader;
