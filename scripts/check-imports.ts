@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   snapshot: ['base', 'ports', 'protocol', 'binlog'],
   replication: ['base', 'ports', 'protocol', 'binlog'],
   sql: ['base', 'ports', 'protocol'],
-  tablet: ['base', 'ports', 'protocol', 'storage', 'binlog', 'snapshot', 'replication', 'sql'],
+  tablet: ['base', 'ports', 'protocol', 'storage', 'binlog', 'snapshot', 'replication', 'sql', 'client'],
   nameserver: ['base', 'ports', 'protocol', 'sql'],
   client: ['base', 'ports', 'protocol', 'sql'],
   apiserver: ['base', 'ports', 'protocol', 'client', 'sql'],
