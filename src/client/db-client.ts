@@ -73,19 +73,29 @@ export interface ClientDeps {
 
 export class DbClient {
   private readonly clients = new Map<string, RpcClient>();
-  private readonly tables = new Map<string, TableHandle>();
+  /** Replaced (not changed) on each reload: a snapshot handed out stays consistent. */
+  private tables = new Map<string, TableHandle>();
   private tablesLoaded = false;
   private metaStale = true;
   private nsEndpoint: string | undefined;
+  private changeCount = 0;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly deps: ClientDeps,
     readonly options: ClientOptions = CLIENT_DEFAULTS,
   ) {
-    this.unsubscribe = deps.discovery.onMetadataChange(() => {
-      this.metaStale = true;
-    });
+    this.unsubscribe = deps.discovery.onMetadataChange(() => this.markStale());
+  }
+
+  /** Counts the signals that metadata may have changed; caches built on metadata compare it. */
+  get metadataChanges(): number {
+    return this.changeCount;
+  }
+
+  private markStale(): void {
+    this.metaStale = true;
+    this.changeCount++;
   }
 
   rpc(endpoint: string): RpcClient {
@@ -124,7 +134,7 @@ export class DbClient {
       }
       if (r.ok || !retryable.has(r.code)) return r;
       last = r;
-      this.metaStale = true;
+      this.markStale();
       this.nsEndpoint = undefined;
       if (this.deps.clock.monotonicMs() + this.options.retryDelayMs >= deadline) break;
       await this.deps.sleep(this.options.retryDelayMs * Math.min(8, 1 + i));
@@ -144,13 +154,28 @@ export class DbClient {
     });
   }
 
+  /** A nameserver call by method name (admin commands whose shapes live with the nameserver). */
+  async nsRaw(method: string, request: unknown): Promise<Result<unknown>> {
+    return this.withRetries(method, NS_RETRY, async (deadline) => {
+      if (!this.nsEndpoint) {
+        const leader = await this.deps.discovery.leader();
+        if (!leader.ok) return leader;
+        this.nsEndpoint = leader.value;
+      }
+      return this.rpc(this.nsEndpoint).call(method, request, { timeoutMs: this.remaining(deadline) });
+    });
+  }
+
   private async refreshTables(): Promise<Result<void>> {
+    const changesBefore = this.changeCount;
     const r = await this.ns('ShowTable', {});
     if (!r.ok) return r;
-    this.tables.clear();
-    for (const t of r.value.tables) this.tables.set(`${t.db}.${t.name}`, new TableHandle(t));
+    const tables = new Map<string, TableHandle>();
+    for (const t of r.value.tables) tables.set(`${t.db}.${t.name}`, new TableHandle(t));
+    this.tables = tables;
     this.tablesLoaded = true;
-    this.metaStale = false;
+    // A change signalled while the answer was on its way may not be in it.
+    this.metaStale = this.changeCount !== changesBefore;
     return okVoid;
   }
 
@@ -177,7 +202,16 @@ export class DbClient {
   }
 
   invalidateMetadata(): void {
-    this.metaStale = true;
+    this.markStale();
+  }
+
+  /** Every table, from the cache (reloaded first when metadata changed), by `db.name`. */
+  async tablesSnapshot(): Promise<Result<ReadonlyMap<string, TableHandle>>> {
+    if (!this.tablesLoaded || this.metaStale) {
+      const r = await this.refreshTables();
+      if (!r.ok) return r;
+    }
+    return ok(this.tables);
   }
 
   // ---- DDL -----------------------------------------------------------------------------------
@@ -202,13 +236,13 @@ export class DbClient {
     options: { partitionNum?: number; replicaNum?: number; replicationMode?: 'async' | 'sync'; ifNotExists?: boolean } = {},
   ): Promise<Result<number>> {
     const r = await this.ns('CreateTable', { db, name, schema, ...options });
-    this.metaStale = true;
+    this.markStale();
     return r.ok ? ok(r.value.tid) : r;
   }
 
   async dropTable(db: string, name: string, ifExists = false): Promise<Result<void>> {
     const r = await this.ns('DropTable', { db, name, ifExists });
-    this.metaStale = true;
+    this.markStale();
     return r.ok ? okVoid : r;
   }
 

@@ -28,6 +28,10 @@ export interface QueryRequest {
 
 export interface QueryExecutor {
   execute(request: QueryRequest): Promise<Result<ResultSet>>;
+  /** Calls a deployment: one output row per request row (main-table column order). */
+  callDeployment?(db: string, name: string, rows: readonly (readonly Value[])[]): Promise<Result<ResultSet>>;
+  /** Runs a SELECT in request mode for request rows of its main table. */
+  requestQuery?(db: string | undefined, sql: string, rows: readonly (readonly Value[])[]): Promise<Result<ResultSet>>;
 }
 
 /** Whether the session passes `statement` to the query executor. */

@@ -145,6 +145,22 @@ export class SqlSession {
     return ok(results);
   }
 
+  /** Calls a deployment with request rows (of its main table); one output row per request row. */
+  async callDeployment(db: string | undefined, name: string, rows: readonly (readonly Value[])[]): Promise<Result<ResultSet>> {
+    const database = this.databaseFor(db);
+    if (!database.ok) return database;
+    const executor = this.options.queryExecutor;
+    if (executor?.callDeployment === undefined) return fail(Code.cmdError, 'this SQL session has no query executor: deployments cannot be called here');
+    return executor.callDeployment(database.value, name, rows);
+  }
+
+  /** Runs a SELECT in request mode: one output row per request row (the rows are not stored). */
+  async requestQuery(sql: string, rows: readonly (readonly Value[])[]): Promise<Result<ResultSet>> {
+    const executor = this.options.queryExecutor;
+    if (executor?.requestQuery === undefined) return fail(Code.cmdError, 'this SQL session has no query executor: request mode is not available');
+    return executor.requestQuery(this.currentDb, sql, rows);
+  }
+
   /** Plans an `INSERT ... VALUES (?, ...)` once; rows are then added and written in batches. */
   async prepareInsert(sql: string): Promise<Result<PreparedInsert>> {
     const parsed = parseStatement(sql);
@@ -360,7 +376,9 @@ export class SqlSession {
     if (!table.ok) return table;
     const plan = planCreateIndex(statement, table.value.info.schema);
     if (!plan.ok) return plan;
-    return this.notSupported('CREATE INDEX (the nameserver cannot add an index to an existing table)', statement.pos);
+    const added = await this.client.ns('AddTableIndex', { db: db.value, name: target.value.table, index: plan.value.index });
+    this.client.invalidateMetadata();
+    return added.ok ? ok(messageResult(SUCCEED_MESSAGE)) : added;
   }
 
   private async insert(statement: Extract<Statement, { kind: 'insert' }>, params: readonly Value[]): Promise<Result<ResultSet>> {

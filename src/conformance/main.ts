@@ -1,10 +1,13 @@
 /**
  * Entry point: `npx tsx src/conformance/main.ts [--cases DIR] [--mode ...] ...` (see cli.ts).
- * Runs against the engine registered through engine-registry.ts; until one is registered it
- * refuses to run and says so.
+ * Runs against the engine registered through engine-registry.ts: a real standalone database
+ * process (standalone-engine.ts) unless something registered another one first.
  */
 import { runCli } from './cli.js';
-import { registeredEngineFactory } from './engine-registry.js';
+import { registeredEngineFactory, registerEngineFactory } from './engine-registry.js';
+import { startStandaloneEngine } from './standalone-engine.js';
+
+if (registeredEngineFactory() === undefined) registerEngineFactory(startStandaloneEngine);
 
 const code = await runCli(
   process.argv.slice(2),

@@ -9,6 +9,7 @@ import { loadFlags } from './load-flags.js';
 import { runNameServer } from './role-nameserver.js';
 import { runNsClient } from './role-ns-client.js';
 import { runProbe } from './role-probe.js';
+import { runSqlClient } from './role-sql-client.js';
 import { runStandalone } from './role-standalone.js';
 import { runTablet } from './role-tablet.js';
 
@@ -29,6 +30,7 @@ const ROLES: Record<string, RoleMain> = {
   },
   probe: (flags) => runProbe(flags),
   ns_client: (flags, positional) => runNsClient(flags, positional),
+  sql_client: (flags, positional) => runSqlClient(flags, positional),
 };
 
 async function main(argv: string[]): Promise<number | undefined> {

@@ -22,6 +22,11 @@ export async function runNameServer(flags: Flags): Promise<void> {
   const endpoint = endpointOf(flags);
   const zk = flags.string('zk_cluster');
   const tablet = flags.string('tablet');
+  if (flags.int('name_server_task_concurrency') > flags.int('name_server_task_max_concurrency')) {
+    throw new Error(
+      `configuration error: --name_server_task_concurrency (${flags.int('name_server_task_concurrency')}) exceeds --name_server_task_max_concurrency (${flags.int('name_server_task_max_concurrency')})`,
+    );
+  }
   if (!zk && !tablet) throw new Error('configuration error: a nameserver needs --zk_cluster (cluster) or --tablet (standalone)');
   const coord: Coordinator = zk
     ? await ZkCoordinator.connect({ connectString: zk, sessionTimeoutMs: flags.int('zk_session_timeout'), logger })
@@ -50,6 +55,17 @@ export async function runNameServer(flags: Flags): Promise<void> {
       autoFailoverDefault: flags.bool('auto_failover'),
       tabletCallTimeoutMs: flags.int('request_timeout_ms'),
       tableStatusIntervalMs: flags.int('get_table_status_interval'),
+      cluster: {
+        tabletHeartbeatTimeoutMs: flags.int('tablet_heartbeat_timeout'),
+        tabletOfflineCheckIntervalMs: flags.int('tablet_offline_check_interval'),
+        taskStatusIntervalMs: flags.int('get_task_status_interval'),
+        taskWaitTimeMs: flags.int('name_server_task_wait_time'),
+        concurrency: flags.int('name_server_task_concurrency'),
+        concurrencyMax: flags.int('name_server_task_max_concurrency'),
+        checkBinlogSyncProgressDelta: flags.int('check_binlog_sync_progress_delta'),
+        opNumMax: flags.int('max_op_num'),
+        opExecuteTimeoutMs: flags.int('name_server_op_execute_timeout'),
+      },
     },
   );
   const listener = await serveWithStatus(transport, endpoint, createRpcRouter('nameserver', ns.handlers()), {

@@ -7,12 +7,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { NsContext } from '../cli/ns-commands.js';
+import { registerOpCommands } from '../cli/ns-op-commands.js';
 import { executeNsLine } from '../cli/ns-shell.js';
 import type { Flags } from '../config/flags.js';
 import { askAtPrompt, runLineShell } from '../runtime/line-shell.js';
 import { connectClient } from './connect-client.js';
 
 export async function runNsClient(flags: Flags, positional: string[]): Promise<number> {
+  registerOpCommands();
   const client = await connectClient(flags);
   try {
     const leader = await client.ns('ShowNameServer', {});

@@ -4,7 +4,9 @@
  * nameserver endpoint (`--endpoint`) and reach the tablet (`--tablet`) directly for data.
  */
 import { join } from 'node:path';
+import { Code, fail } from '../base/status.js';
 import type { Flags } from '../config/flags.js';
+import type { RpcHandler } from '../ports/transport.js';
 import { NameServer } from '../nameserver/nameserver.js';
 import { createLocalClient } from '../protocol/local-client.js';
 import { createRpcRouter } from '../protocol/rpc-router.js';
@@ -15,6 +17,7 @@ import { TcpTransport } from '../runtime/tcp-transport.js';
 import { serveWithStatus } from './serve.js';
 import { endpointOf, loggerFor, onShutdown, partitionEnv, warnIneffectiveFlags } from './process-env.js';
 import { createTablet } from './role-tablet.js';
+import { inProcessDiscovery, tabletWithSql, transportWithLocal } from './tablet-sql.js';
 
 export async function runStandalone(flags: Flags): Promise<void> {
   const logger = loggerFor(flags, 'standalone');
@@ -28,7 +31,21 @@ export async function runStandalone(flags: Flags): Promise<void> {
   const env = partitionEnv(flags, logger.child({ module: 'tablet' }));
   const tablet = createTablet(flags, env, tabletEndpoint);
   const tabletTransport = new TcpTransport({ role: 'tablet', advertisedEndpoint: tabletEndpoint, logger });
-  const tabletHandler = createRpcRouter('tablet', tablet.handlers());
+  const self = { protocolVersion: PROTOCOL_VERSION, softwareVersion: SOFTWARE_VERSION, role: 'nameserver', endpoint: nsEndpoint };
+  // The tablet's SQL reaches the nameserver in process; the nameserver is made below.
+  let nsHandler: RpcHandler = () => fail(Code.unavailable, 'the nameserver is starting');
+  const discovery = inProcessDiscovery(nsEndpoint);
+  const sql = tabletWithSql(tablet, env, {
+    transport: transportWithLocal(
+      new Map([
+        [nsEndpoint, () => createLocalClient(nsEndpoint, (m, r, c) => nsHandler(m, r, c), { ...self, role: 'tablet', endpoint: tabletEndpoint }, self)],
+      ]),
+      tabletTransport,
+    ),
+    discovery,
+    requestTimeoutMs: flags.int('request_timeout_ms'),
+  });
+  const tabletHandler = createRpcRouter('tablet', sql.handlers);
   const tabletListener = await serveWithStatus(tabletTransport, tabletEndpoint, tabletHandler, {
     role: 'tablet',
     status: () => ({ mode: 'standalone', tables: tablet.status().length }),
@@ -37,7 +54,6 @@ export async function runStandalone(flags: Flags): Promise<void> {
   const dataDir = flags.string('db_root_path').split(',')[0]!;
   const coord = await LocalCoordinator.open(join(dataDir, '_nameserver', 'tree.json'));
   const nsTransport = new TcpTransport({ role: 'nameserver', advertisedEndpoint: nsEndpoint, logger });
-  const self = { protocolVersion: PROTOCOL_VERSION, softwareVersion: SOFTWARE_VERSION, role: 'nameserver', endpoint: nsEndpoint };
   const localTablet = createLocalClient(tabletEndpoint, tabletHandler, self, { ...self, role: 'tablet', endpoint: tabletEndpoint });
   const ns = new NameServer(
     {
@@ -59,9 +75,11 @@ export async function runStandalone(flags: Flags): Promise<void> {
       tableStatusIntervalMs: flags.int('get_table_status_interval'),
     },
   );
+  nsHandler = createRpcRouter('nameserver', ns.handlers());
+  discovery.attach((listener) => ns.onMetadataChange(listener));
   tablet.start();
   await ns.start();
-  const nsListener = await serveWithStatus(nsTransport, nsEndpoint, createRpcRouter('nameserver', ns.handlers()), {
+  const nsListener = await serveWithStatus(nsTransport, nsEndpoint, nsHandler, {
     role: 'nameserver',
     status: () => ({ mode: 'standalone', leader: ns.isLeader }),
   });
@@ -77,6 +95,7 @@ export async function runStandalone(flags: Flags): Promise<void> {
     await nsListener.close();
     await ns.stop();
     await tabletListener.close();
+    await sql.close();
     await tablet.close();
     await coord.close();
   });

@@ -13,13 +13,19 @@ import type { RpcClient } from '../ports/transport.js';
 import type { NameServerMethods, PartitionMetaMsg, TablePartitionStatus } from '../protocol/messages.js';
 import type { MethodHandler } from '../protocol/rpc-router.js';
 import { isValidName, normalizeSchema } from '../protocol/schema-rules.js';
-import { TABLE_INFO_FORMAT_VERSION, type TableInfo, type TablePartition, type TableSchema } from '../protocol/schema.js';
+import { TABLE_INFO_FORMAT_VERSION, type TableInfo, type TablePartition, type TableSchema, type Ttl } from '../protocol/schema.js';
 import { callTablet } from '../protocol/typed-call.js';
 import { bool, type Check, int, object, oneOf, optional, str, unknownValue } from '../protocol/validate.js';
 import { SOFTWARE_VERSION } from '../protocol/version.js';
+import { ClusterOps, type ClusterOpsHost } from './cluster-ops.js';
 import { LeaderElection, listNameServers } from './leader-election.js';
 import { MetadataStore } from './metadata-store.js';
+import { DeploymentStore } from './deployment-store.js';
 import { placePartitions } from './placement.js';
+import { NsSqlMetadata, sqlMetadataHandlers } from './sql-metadata.js';
+import type { ClusterView, ReplicaStatusView } from './ops/cluster-view.js';
+import { DEFAULT_OP_ENGINE_CONFIG } from './ops/engine-config.js';
+import { applyMetaEdits, type MetaEdit } from './ops/meta-edit.js';
 import { TabletRegistry } from './tablet-registry.js';
 import { ZkPaths } from './zk-paths.js';
 
@@ -34,6 +40,18 @@ export interface NameServerOptions {
   readonly tabletCallTimeoutMs: number;
   /** get_table_status_interval: how often replica offsets and sizes are polled. */
   readonly tableStatusIntervalMs: number;
+  /** Cluster mode: op engine and failover settings (absent in standalone mode). */
+  readonly cluster?: {
+    readonly tabletHeartbeatTimeoutMs: number;
+    readonly tabletOfflineCheckIntervalMs: number;
+    readonly taskStatusIntervalMs: number;
+    readonly taskWaitTimeMs: number;
+    readonly concurrency: number;
+    readonly concurrencyMax: number;
+    readonly checkBinlogSyncProgressDelta: number;
+    readonly opNumMax: number;
+    readonly opExecuteTimeoutMs: number;
+  };
 }
 
 export interface NameServerDeps {
@@ -66,7 +84,7 @@ function parse<T>(check: Check<T>, method: string, body: unknown): Result<T> {
   return r.ok ? ok(r.value) : fail(Code.rpcBadRequest, `${method}: ${r.message}`);
 }
 
-export class NameServer {
+export class NameServer implements ClusterOpsHost {
   private readonly paths: ZkPaths;
   private readonly store: MetadataStore;
   private readonly election: LeaderElection;
@@ -80,7 +98,12 @@ export class NameServer {
   private autoFailover = false;
   /** Last status each tablet reported for each replica it holds: key `${tid}_${pid}_${endpoint}`. */
   private replicaStatus = new Map<string, TablePartitionStatus>();
+  /** Tablets that answered the last status poll (a replica they did not report is not on them). */
+  private statusAnswered = new Set<string>();
   private statusTimer: TimerHandle | undefined;
+  private readonly ops: ClusterOps | undefined;
+  private readonly metadataListeners = new Set<() => void>();
+  private readonly sql: NsSqlMetadata;
 
   constructor(
     private readonly deps: NameServerDeps,
@@ -97,10 +120,63 @@ export class NameServer {
         onElected: () => void this.becomeLeader(),
         onDemoted: () => {
           this.ready = false;
+          this.ops?.stop();
         },
       },
       deps.logger,
     );
+    const c = options.cluster;
+    if (c && !options.standaloneTablet) {
+      this.ops = new ClusterOps(this, deps.coord, this.paths, deps, {
+        engine: {
+          ...DEFAULT_OP_ENGINE_CONFIG,
+          queueCount: Math.max(c.concurrencyMax, c.concurrency),
+          concurrencyDefault: c.concurrency,
+          concurrencyMax: c.concurrencyMax,
+          checkBinlogSyncProgressDelta: c.checkBinlogSyncProgressDelta,
+          opNumMax: c.opNumMax,
+          tabletHeartbeatTimeoutMs: c.tabletHeartbeatTimeoutMs,
+          opExecuteTimeoutMs: c.opExecuteTimeoutMs,
+        },
+        tabletHeartbeatTimeoutMs: c.tabletHeartbeatTimeoutMs,
+        tabletOfflineCheckIntervalMs: c.tabletOfflineCheckIntervalMs,
+        tickIntervalMs: c.taskWaitTimeMs,
+        taskStatusIntervalMs: c.taskStatusIntervalMs,
+        tabletCallTimeoutMs: options.tabletCallTimeoutMs,
+      });
+    }
+    this.sql = this.createSqlMetadata();
+  }
+
+  /** Deployments and index changes (sql-metadata.ts) over this nameserver's tables and lock. */
+  private createSqlMetadata(): NsSqlMetadata {
+    return new NsSqlMetadata({
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      store: new DeploymentStore(this.deps.coord, this.paths),
+      tabletCallTimeoutMs: this.options.tabletCallTimeoutMs,
+      backfillTimeoutMs: Math.max(this.options.tabletCallTimeoutMs, 3_600_000),
+      tables: () => [...this.tables.values()],
+      databases: () => this.databases,
+      exclusive: (body) => this.ddl.run(body),
+      notifyChange: () => this.bumpNotify(),
+      tabletClient: (endpoint) => this.deps.tabletClient(endpoint),
+      isHealthy: (endpoint) => this.registry.isHealthy(endpoint),
+      saveSchema: async (tid, schema) => {
+        const current = this.tables.get(tid);
+        if (!current) return fail(Code.tableNotFound, `table ${tid} was dropped while its indexes changed`);
+        const updated = { ...current, schema };
+        await this.store.putTable(updated, false);
+        this.tables.set(tid, updated);
+        return okVoid;
+      },
+    });
+  }
+
+  /** Calls `listener` after every metadata change this nameserver makes; returns an unsubscribe function. */
+  onMetadataChange(listener: () => void): () => void {
+    this.metadataListeners.add(listener);
+    return () => this.metadataListeners.delete(listener);
   }
 
   get isLeader(): boolean {
@@ -116,20 +192,24 @@ export class NameServer {
     this.stopped = true;
     this.ready = false;
     this.statusTimer?.cancel();
+    this.ops?.stop();
     await this.election.stop();
   }
 
   /** Polls every healthy tablet for the replicas it holds (offsets, row counts, memory). */
   async pollTableStatus(): Promise<void> {
     const next = new Map<string, TablePartitionStatus>();
+    const answered = new Set<string>();
     await Promise.all(
       this.registry.healthy().map(async (endpoint) => {
         const r = await callTablet(this.deps.tabletClient(endpoint), 'GetTableStatus', {}, { timeoutMs: 5000 });
         if (!r.ok) return;
+        answered.add(endpoint);
         for (const st of r.value.partitions) next.set(`${st.tid}_${st.pid}_${endpoint}`, st);
       }),
     );
     this.replicaStatus = next;
+    this.statusAnswered = answered;
   }
 
   replicaStatusOf(tid: number, pid: number, endpoint: string): TablePartitionStatus | undefined {
@@ -156,6 +236,7 @@ export class NameServer {
         if (this.isLeader) void this.pollTableStatus();
       });
       this.ready = true;
+      await this.ops?.start();
       this.deps.logger.info('nameserver is serving as leader', { tables: this.tables.size, databases: this.databases.size });
     } catch (err) {
       this.deps.logger.error('taking over as leader failed; retrying', { error: String(err) });
@@ -169,7 +250,8 @@ export class NameServer {
     const current = await TabletRegistry.read(this.deps.coord, this.paths.nodes, () => {
       if (!this.stopped) void this.refreshTablets().catch((err) => this.deps.logger.warn('tablet refresh failed', { error: String(err) }));
     });
-    this.registry.apply(current);
+    const changes = this.registry.apply(current);
+    if (this.ready && changes.length > 0) this.ops?.onTabletChanges(changes);
   }
 
   /** Standalone restart: the tablet starts empty, so load every table it holds. */
@@ -224,6 +306,7 @@ export class NameServer {
 
   private async bumpNotify(): Promise<void> {
     this.metaVersion = await this.store.bumpNotify();
+    for (const listener of this.metadataListeners) listener();
   }
 
   async createDatabase(req: Req<'CreateDatabase'>): Promise<Result<void>> {
@@ -396,12 +479,85 @@ export class NameServer {
     return this.autoFailover;
   }
 
+  // ---- OpHost: what the op engine's shell needs --------------------------------------------------
+
+  view(): ClusterView {
+    const tablets = new Map(this.registry.list().map((t) => [t.endpoint, { state: t.state, changedAtMs: t.changedAtMs }]));
+    const replicaStatus = new Map<string, ReplicaStatusView>();
+    for (const t of this.tables.values()) {
+      for (const p of t.partitions) {
+        for (const r of p.replicas) {
+          const key = `${t.tid}_${p.pid}_${r.endpoint}`;
+          const st = this.replicaStatus.get(key);
+          if (st) replicaStatus.set(key, { offset: st.offset, tabletHasPartition: true });
+          else if (this.statusAnswered.has(r.endpoint)) replicaStatus.set(key, { offset: 0, tabletHasPartition: false });
+        }
+      }
+    }
+    return { tables: this.tables, tablets, replicaStatus, autoFailover: this.autoFailover };
+  }
+
+  table(tid: number): TableInfo | undefined {
+    return this.tables.get(tid);
+  }
+
+  applyEdits(tid: number, edits: readonly MetaEdit[]): Promise<Result<void>> {
+    return this.ddl.run(async () => {
+      const table = this.tables.get(tid);
+      if (!table) return fail(Code.tableNotFound, `table ${tid} does not exist`);
+      const next = applyMetaEdits(table, edits);
+      if (!next.ok) return next;
+      await this.store.putTable(next.value, false);
+      this.tables.set(tid, next.value);
+      await this.bumpNotify();
+      return okVoid;
+    });
+  }
+
+  applySchemaTtl(tid: number, indexes: readonly string[], ttl: Ttl): Promise<Result<void>> {
+    return this.ddl.run(async () => {
+      const table = this.tables.get(tid);
+      if (!table) return fail(Code.tableNotFound, `table ${tid} does not exist`);
+      const next: TableInfo = {
+        ...table,
+        schema: { ...table.schema, indexes: table.schema.indexes.map((i) => (indexes.includes(i.name) ? { ...i, ttl } : i)) },
+      };
+      await this.store.putTable(next, false);
+      this.tables.set(tid, next);
+      return okVoid;
+    });
+  }
+
+  bumpTerm(by: number): Promise<number> {
+    return this.store.increment(this.paths.term, by);
+  }
+
+  async allocateOpIds(count: number): Promise<number[]> {
+    const last = await this.store.increment(this.paths.opIndex, count);
+    return Array.from({ length: count }, (_, i) => last - count + 1 + i);
+  }
+
+  tabletClient(endpoint: string): RpcClient {
+    return this.deps.tabletClient(endpoint);
+  }
+
+  partitionMetaFor(table: TableInfo, pid: number, mode: 'leader' | 'follower', endpoint: string): PartitionMetaMsg {
+    const partition = table.partitions.find((p) => p.pid === pid)!;
+    const followers = mode === 'leader' ? partition.replicas.filter((r) => r.endpoint !== endpoint && r.isAlive).map((r) => r.endpoint) : [];
+    return this.partitionMeta(table, partition, mode, followers);
+  }
+
+  isLeaderNow(): boolean {
+    return this.isLeader;
+  }
+
   handlers(): Record<string, MethodHandler> {
     const leaderOnly =
       (handler: MethodHandler): MethodHandler =>
       (body, context) =>
         this.isLeader ? handler(body, context) : this.notLeader();
     return {
+      ...(this.ops ? this.ops.handlers(leaderOnly) : {}),
       CreateDatabase: leaderOnly(async (body) => {
         const r = parse(dbRequest, 'CreateDatabase', body);
         if (!r.ok) return r;
@@ -484,6 +640,7 @@ export class NameServer {
         return done.ok ? ok({}) : done;
       }),
       ConfGet: leaderOnly(() => ok({ entries: [{ key: 'auto_failover', value: String(this.autoFailover) }] })),
+      ...sqlMetadataHandlers(this.sql, leaderOnly),
     };
   }
 }

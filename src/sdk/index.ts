@@ -7,13 +7,34 @@
 import { DbError, type Result } from '../base/status.js';
 import { CLIENT_DEFAULTS, type ClientOptions, DbClient, type Row, type ScanOptions } from '../client/db-client.js';
 import { coordinatorDiscovery, type Discovery, staticDiscovery } from '../client/discovery.js';
+import type { PreparedInsert } from '../client/sql-prepared-insert.js';
+import { SqlQueryClient } from '../client/sql-query-client.js';
+import { SqlSession } from '../client/sql-session.js';
 import type { RowInput } from '../client/table-handle.js';
+import type { ResultColumn, ResultSet } from '../sql/statements/index.js';
 import type { ColumnType, IndexDef, ReplicationMode, TableInfo, TableSchema, Ttl, Value } from '../protocol/schema.js';
 import { systemClock } from '../runtime/node-clock.js';
 import { TcpTransport } from '../runtime/tcp-transport.js';
 import { ZkCoordinator } from '../runtime/zk-coordinator.js';
 
-export type { ColumnType, IndexDef, ReplicationMode, Row, RowInput, ScanOptions, TableInfo, TableSchema, Ttl, Value };
+export type { ColumnType, IndexDef, PreparedInsert, ReplicationMode, ResultColumn, ResultSet, Row, RowInput, ScanOptions, TableInfo, TableSchema, Ttl, Value };
+
+/** A query result: typed columns, rows in column order, and the same rows as objects keyed by column name. */
+export interface QueryRows {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly Value[])[];
+  /** One object per row; when two columns share a name, the later one wins. */
+  readonly objects: readonly Readonly<Record<string, Value>>[];
+}
+
+function queryRows(r: ResultSet): QueryRows {
+  const names = r.columns.map((c) => c.name);
+  return {
+    columns: r.columns,
+    rows: r.rows,
+    objects: r.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i] ?? null]))),
+  };
+}
 export { DbError };
 
 export interface ConnectOptions {
@@ -43,8 +64,52 @@ function unwrap<T>(r: Result<T>): T {
 }
 
 export class Connection {
+  /** Runs SELECT, DEPLOY and deployments on the tablets and the nameserver. */
+  readonly queries: SqlQueryClient;
+  /** The connection's SQL session: its current database (`use`) and variables (`SET`). */
+  readonly session: SqlSession;
+
   /** @internal */
-  constructor(readonly client: DbClient) {}
+  constructor(readonly client: DbClient) {
+    this.queries = new SqlQueryClient(client);
+    this.session = new SqlSession(client, { queryExecutor: this.queries });
+  }
+
+  /** Runs SQL (one or more statements separated by ';'); the result is the last statement's. */
+  async execute(sql: string, params: readonly Value[] = []): Promise<ResultSet> {
+    return unwrap(await this.session.execute(sql, params));
+  }
+
+  /** Runs a statement that returns rows (SELECT, SHOW, ...) and returns them typed, also as objects. */
+  async query(sql: string, params: readonly Value[] = []): Promise<QueryRows> {
+    return queryRows(unwrap(await this.session.execute(sql, params)));
+  }
+
+  /** Makes `db` the current database (as `USE db`). */
+  async use(db: string): Promise<void> {
+    unwrap(await this.session.execute(`USE \`${db.replace(/`/g, '``')}\``));
+  }
+
+  /** The current database, if one was chosen. */
+  get database(): string | undefined {
+    return this.session.database;
+  }
+
+  /** Calls a deployment with request rows (its main table's columns, in order); one output row per request row. */
+  async callDeployment(db: string, name: string, rows: readonly (readonly Value[])[]): Promise<QueryRows> {
+    return queryRows(unwrap(await this.queries.callDeployment(db, name, rows)));
+  }
+
+  /** Runs a SELECT in request mode for one request row of its main table (the row is not stored). */
+  async requestQuery(db: string, sql: string, row: readonly Value[]): Promise<QueryRows> {
+    return queryRows(unwrap(await this.queries.requestQuery(db, sql, [row])));
+  }
+
+  /** Plans `INSERT INTO t (...) VALUES (?, ...)` once; `add` rows, then `execute` writes them in batches. */
+  async prepareInsert(db: string, sql: string): Promise<PreparedInsert> {
+    const session = new SqlSession(this.client, { database: db });
+    return unwrap(await session.prepareInsert(sql));
+  }
 
   async createDatabase(name: string, options: { ifNotExists?: boolean } = {}): Promise<void> {
     unwrap(await this.client.createDatabase(name, options.ifNotExists ?? false));

@@ -5,12 +5,13 @@
  * Time never comes from a clock here: reads and gc take `nowMs` for TTL, put takes the insert time
  * for indexes without a ts column.
  */
+import { assert } from '../base/assert.js';
 import { Code, type Failure, fail, ok, okVoid, type Result } from '../base/status.js';
 import { RowCodec, type RowCodecOptions } from '../protocol/row-codec.js';
 import { ROW_BYTES_LIMIT } from '../protocol/row-layout.js';
 import { columnIndex, type IndexDef, type TableSchema, type Ttl } from '../protocol/schema.js';
 import { KeyLists } from './key-lists.js';
-import { offsetOf, SLAB_BYTES_MAX, SLAB_COUNT_MAX, SlabStore } from './slab-store.js';
+import { offsetOf, SLAB_BYTES_MAX, SLAB_COUNT_MAX, SlabStore, slabOf } from './slab-store.js';
 import { absoluteCutoffMs, expiredCount, ttlError, ttlExpires, usesAbsolute } from './ttl.js';
 
 export interface MemTableOptions {
@@ -106,10 +107,12 @@ interface IndexState {
 
 export class MemTable {
   readonly codec: RowCodec;
-  private readonly schema: TableSchema;
+  private schema: TableSchema;
   private readonly indexes: IndexState[];
-  private readonly allPositions: readonly number[];
-  private readonly slabs: SlabStore;
+  private allPositions: readonly number[];
+  /** Replaced once, when a second index is added to a table created with one (see addIndex). */
+  private slabs: SlabStore;
+  private readonly keyListChunkSlots: number;
   private readonly rowBytesMax: number;
   private readonly scanRowsMax: number;
   private readonly compactLiveFractionMax: number;
@@ -145,6 +148,7 @@ export class MemTable {
     this.rowBytesMax = o.rowBytesMax;
     this.scanRowsMax = o.scanRowsMax;
     this.compactLiveFractionMax = o.compactLiveFractionMax;
+    this.keyListChunkSlots = o.keyListChunkSlots;
     this.slabs = new SlabStore(o.slabBytes, schema.indexes.length > 1 ? 1 : 0);
     this.indexes = schema.indexes.map((def) => this.newIndex(def, o.keyListChunkSlots));
     this.allPositions = this.indexes.map((_, i) => i);
@@ -381,6 +385,93 @@ export class MemTable {
     return { expiredEntries, freedRows, compactedSlabs: compaction.slabsFreed, relocatedRows: compaction.rowsMoved };
   }
 
+  /**
+   * Appends an index (positions of the existing ones do not move) and returns its position. The
+   * new index starts empty: rows stored before it are not in it until they are put again with
+   * `indexPositions: [position]` (the tablet's backfill). Rows put afterwards without
+   * `indexPositions` go into every index, the new one included.
+   */
+  addIndex(def: IndexDef): Result<number> {
+    const bad = (what: string): Failure => fail(Code.invalidParameter, `add index '${def.name}' failed: ${what}`);
+    if (this.indexes.length >= INDEXES_PER_TABLE_MAX) return bad(`the table already has ${INDEXES_PER_TABLE_MAX} indexes`);
+    const problem = indexProblem(this.schema, def);
+    if (problem !== undefined) return bad(problem);
+    if (this.indexes.some((i) => i.name.toLowerCase() === def.name.toLowerCase())) return bad('the table already has an index of that name');
+    // A one-index table stores rows without a holder count; a second index needs one.
+    if (this.slabs.prefixBytes === 0) this.countRowHolders();
+    this.schema = { columns: this.schema.columns, indexes: [...this.schema.indexes, def] };
+    this.indexes.push(this.newIndex(def, this.keyListChunkSlots));
+    this.allPositions = this.indexes.map((_, i) => i);
+    return ok(this.indexes.length - 1);
+  }
+
+  /** Copies every row into a store with a holder count per row (each row is held by its one index). */
+  private countRowHolders(): void {
+    const from = this.slabs;
+    const to = new SlabStore(from.slabBytes, 1);
+    for (const index of this.indexes) {
+      index.lists.rewriteRefs((ref) => {
+        const moved = to.add(from.view(ref), 1);
+        assert(moved >= 0, 'adding an index ran out of slab ids while copying rows');
+        return moved;
+      });
+    }
+    this.slabs = to;
+  }
+
+  /**
+   * Visits every stored row once (a row several indexes hold is visited once), expired or not:
+   * index by index (those without a ts column first), key by key in storage order, each key's
+   * rows oldest first. With `heldBy`, only the rows that index holds, in its order. `insertTsMs`
+   * is the row's insert time when an index without a ts column holds it, else undefined (indexes
+   * with a ts column do not keep it). The visitor must not modify the table.
+   */
+  forEachRow(visit: (row: Uint8Array, insertTsMs: number | undefined) => void, heldBy?: number): Result<void> {
+    if (heldBy !== undefined) {
+      const index = this.indexes[heldBy];
+      if (index === undefined) return this.noIndex(heldBy);
+      let insertTimes: Map<number, number> | undefined;
+      if (index.tsCol >= 0 && this.indexes.some((i) => i.tsCol < 0)) {
+        insertTimes = new Map();
+        for (const other of this.indexes) if (other.tsCol < 0) this.walkIndex(other, (ref, ts) => insertTimes!.set(ref, ts));
+      }
+      this.walkIndex(index, (ref, ts) => visit(this.slabs.view(ref), index.tsCol < 0 ? ts : insertTimes?.get(ref)));
+      return okVoid;
+    }
+    const shared = this.slabs.prefixBytes === 1;
+    const seen = new Map<number, Uint8Array>();
+    const firstVisit = (ref: number): boolean => {
+      if (!shared) return true;
+      const id = slabOf(ref);
+      let bits = seen.get(id);
+      if (bits === undefined) {
+        bits = new Uint8Array((this.slabs.slab(ref).length >>> 3) + 1);
+        seen.set(id, bits);
+      }
+      const at = offsetOf(ref);
+      const mask = 1 << (at & 7);
+      if ((bits[at >>> 3]! & mask) !== 0) return false;
+      bits[at >>> 3]! |= mask;
+      return true;
+    };
+    const order = [...this.indexes].sort((a, b) => Number(a.tsCol >= 0) - Number(b.tsCol >= 0));
+    for (const index of order) {
+      this.walkIndex(index, (ref, ts) => {
+        if (firstVisit(ref)) visit(this.slabs.view(ref), index.tsCol < 0 ? ts : undefined);
+      });
+    }
+    return okVoid;
+  }
+
+  /** Every entry of an index: its row reference and ts, key by key, oldest first. */
+  private walkIndex(index: IndexState, visit: (ref: number, tsMs: number) => void): void {
+    const lists = index.lists;
+    for (let slot = lists.nextSlot(0); slot >= 0; slot = lists.nextSlot(slot + 1)) {
+      const n = lists.length(slot);
+      for (let i = 0; i < n; i++) visit(lists.refAt(slot, i), lists.tsAt(slot, i));
+    }
+  }
+
   /** Changes an index's TTL (the setttl command); reads use it at once, gc frees accordingly. */
   setTtl(indexPos: number, ttl: Ttl): Result<void> {
     const index = this.indexes[indexPos];
@@ -434,8 +525,7 @@ export class MemTable {
     const keyCols = def.keyColumns.map((c) => columnIndex(this.schema, c));
     const tsCol = def.tsColumn === undefined ? -1 : columnIndex(this.schema, def.tsColumn);
     const codec = this.codec;
-    const slabs = this.slabs;
-    const tsOfRef = (ref: number): number => codec.readTsMsAt(slabs.slab(ref), offsetOf(ref), tsCol)!;
+    const tsOfRef = (ref: number): number => codec.readTsMsAt(this.slabs.slab(ref), offsetOf(ref), tsCol)!;
     const lists = new KeyLists({ storesTs: tsCol < 0, chunkSlots, tsOfRef });
     const ttl = { type: def.ttl.type, absMinutes: def.ttl.absMinutes, latCount: def.ttl.latCount };
     return { name: def.name, keyCols, tsCol, ttl, expires: ttlExpires(ttl), lists };

@@ -6,21 +6,30 @@
  * (offset assigned synchronously); the write is acknowledged at once when the binlog fsyncs on an
  * interval, or after the fsync of its batch when `binlog_sync_to_disk_interval` is 0.
  * Restart: the snapshot is loaded, then the binlog suffix replayed; a torn binlog tail is truncated.
+ *
+ * Replication (src/tablet/partition-replicator.ts): a leader notifies its replicator after each
+ * write and, for a 'sync' table, acknowledges only once every follower has the entry. A follower
+ * applies the leader's entries with their offsets (`applyReplicated`). A leader that learns of a
+ * newer term stops accepting writes (`stepDown`) until its role is changed.
  */
 import { assert } from '../base/assert.js';
 import { Code, type Failure, fail, ok, okVoid, type Result } from '../base/status.js';
 import { BinlogWriter } from '../binlog/binlog-writer.js';
 import type { DeleteSpec, LogEntry } from '../binlog/log-entry.js';
 import { joinPath } from '../ports/disk.js';
-import type { PartitionMetaMsg, TablePartitionStatus, TableState } from '../protocol/messages.js';
+import type { PartitionMetaMsg, TableMode, TablePartitionStatus, TableState } from '../protocol/messages.js';
+import type { LogBounds } from '../replication/follower-tracker.js';
 import { makeSnapshot } from '../snapshot/make-snapshot.js';
 import { recover } from '../snapshot/recover.js';
 import type { RowInspector } from '../snapshot/row-inspector.js';
 import { MemTable, type TsRow } from '../storage/mem-table.js';
+import type { LeaderReplication, ReplicatedLog } from './leader-replication.js';
 import type { PartitionEnv } from './partition-env.js';
 import { createRowInspector } from './row-inspector.js';
 
-const META_FILE = 'table_meta.json';
+/** The replica's meta file in its directory (the reference's table_meta.txt). */
+export const TABLE_META_FILE = 'table_meta.json';
+const META_FILE = TABLE_META_FILE;
 const META_FORMAT_VERSION = 1;
 const GC_SAFE_OFFSET_MS = 60_000;
 
@@ -32,12 +41,17 @@ interface StoredMeta extends PartitionMetaMsg {
   formatVersion: number;
 }
 
-export class TablePartition {
+export class TablePartition implements ReplicatedLog {
   private state: TableState = 'normal';
   private diskBytes = 0;
   private readonly inspector: RowInspector;
   private readonly allPositions: readonly number[];
   private snapshotting: Promise<unknown> | undefined;
+  private replication: LeaderReplication | undefined;
+  /** Set when a follower reported a newer term: writes are refused with this reason. */
+  private steppedDown: string | undefined;
+  /** Meta file writes, one at a time, each writing the meta current when it runs. */
+  private metaWrites: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly env: PartitionEnv,
@@ -55,6 +69,27 @@ export class TablePartition {
     return this.metaValue;
   }
 
+  get tid(): number {
+    return this.metaValue.tid;
+  }
+
+  get pid(): number {
+    return this.metaValue.pid;
+  }
+
+  get term(): number {
+    return this.metaValue.term;
+  }
+
+  get tableState(): TableState {
+    return this.state;
+  }
+
+  /** Why writes are refused after a step-down (undefined while this replica may write). */
+  get steppedDownReason(): string | undefined {
+    return this.steppedDown;
+  }
+
   get offset(): number {
     return this.binlog.lastOffset;
   }
@@ -63,12 +98,33 @@ export class TablePartition {
     return this.snapshotOffsetValue;
   }
 
-  private get binlogDir(): string {
+  get binlogDir(): string {
     return joinPath(this.dir, 'binlog');
   }
 
-  private get snapshotDir(): string {
+  get snapshotDir(): string {
     return joinPath(this.dir, 'snapshot');
+  }
+
+  logBounds(): LogBounds {
+    return { firstOffset: this.binlog.firstOffset, lastOffset: this.binlog.flushedOffset };
+  }
+
+  whenFlushed(offset: number): Promise<Result<void>> {
+    return this.binlog.whenFlushed(offset);
+  }
+
+  whenDurable(offset: number): Promise<Result<void>> {
+    return this.binlog.whenDurable(offset);
+  }
+
+  /** The replicator of this leader (undefined for a follower or without a transport). */
+  attachReplication(replication: LeaderReplication | undefined): void {
+    this.replication = replication;
+  }
+
+  stepDown(message: string): void {
+    this.steppedDown ??= message;
   }
 
   /** Creates an empty replica; refuses a directory that already holds one. */
@@ -166,22 +222,41 @@ export class TablePartition {
     return ok(new TablePartition(env, dir, meta, table, writer.value.writer, snapshotOffset));
   }
 
-  /** Changes role/term/followers in memory and in table_meta.json. */
-  async updateMeta(meta: PartitionMetaMsg): Promise<void> {
+  /** Changes the meta in memory at once and then in table_meta.json. */
+  updateMeta(meta: PartitionMetaMsg): Promise<void> {
     assert(meta.tid === this.metaValue.tid && meta.pid === this.metaValue.pid, 'updateMeta of another partition');
-    await writeMeta(this.env, this.dir, meta);
     this.metaValue = meta;
+    const write = this.metaWrites.then(() => writeMeta(this.env, this.dir, this.metaValue));
+    this.metaWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  /** A new role (ChangeRole): clears a step-down. */
+  changeRole(mode: TableMode, term: number, followers: readonly string[]): Promise<void> {
+    this.steppedDown = undefined;
+    return this.updateMeta({ ...this.metaValue, mode, term, followers: [...followers] });
+  }
+
+  /** A follower adopts a newer term (in memory now, in the meta file soon after). */
+  adoptTerm(term: number): void {
+    assert(term > this.metaValue.term, `adoptTerm ${term} does not raise term ${this.metaValue.term}`);
+    this.updateMeta({ ...this.metaValue, term }).catch((error: unknown) =>
+      this.env.logger.warn('persisting an adopted term failed', { tid: this.tid, pid: this.pid, term, error: String(error) }),
+    );
   }
 
   private writable(what: string): Failure | undefined {
     if (this.metaValue.mode !== 'leader') {
       return fail(Code.tableIsFollower, `${what} failed: table ${this.describe()} is a follower on this tablet`);
     }
+    if (this.steppedDown !== undefined) {
+      return fail(Code.termFenced, `${what} failed: table ${this.describe()} is no longer the leader here: ${this.steppedDown}`);
+    }
     if (this.state === 'loading') return fail(Code.tableIsLoading, `${what} failed: table ${this.describe()} is loading`);
     return undefined;
   }
 
-  private describe(): string {
+  describe(): string {
     return `'${this.metaValue.name}' (tid ${this.metaValue.tid}, pid ${this.metaValue.pid})`;
   }
 
@@ -214,11 +289,21 @@ export class TablePartition {
       assert(appended.ok, `binlog append after a successful put: ${appended.ok ? '' : appended.message}`);
       last = appended.value;
     }
-    if (this.env.limits.binlogSyncIntervalMs === 0) {
-      const durable = await this.binlog.whenDurable(last);
-      if (!durable.ok) return durable;
-    }
-    return ok(last);
+    const acknowledged = await this.acknowledge(last);
+    return acknowledged.ok ? ok(last) : acknowledged;
+  }
+
+  /**
+   * After entries up to `last` were appended: wake the replicator, then wait for what the write
+   * must have before it is acknowledged (fsync when syncing every write; every follower for a
+   * 'sync' table).
+   */
+  private acknowledge(last: number): Promise<Result<void>> | Result<void> {
+    const replication = this.replication;
+    if (replication) replication.notifyAppended();
+    const replicated = replication && this.metaValue.replicationMode === 'sync' ? replication.waitReplicated(last) : undefined;
+    if (this.env.limits.binlogSyncIntervalMs !== 0) return replicated ?? okVoid;
+    return this.binlog.whenDurable(last).then((durable) => (durable.ok && replicated ? replicated : durable));
   }
 
   /** Deletes by index key (optionally a ts range [from, to)) or, without a key, a range over all keys. */
@@ -234,18 +319,36 @@ export class TablePartition {
       delete: spec,
     });
     if (!appended.ok) return appended;
-    if (this.env.limits.binlogSyncIntervalMs === 0) {
-      const durable = await this.binlog.whenDurable(appended.value);
-      if (!durable.ok) return durable;
-    }
+    const acknowledged = await this.acknowledge(appended.value);
+    if (!acknowledged.ok) return acknowledged;
     return ok({ offset: appended.value, deleted: deleted.value });
   }
 
-  /** A follower applies an entry its leader sent (same offset and term). */
+  /**
+   * A follower applies an entry its leader sent, with the leader's offset and term: first to the
+   * binlog (which requires the next offset), then to the table. A row the table refuses stays in
+   * the binlog, as it is in the leader's.
+   */
   applyReplicated(entry: LogEntry): Result<number> {
+    const appended = this.binlog.appendReplicated(entry);
+    if (!appended.ok) return appended;
     const applied = applyToTable(this.table, entry);
     if (!applied.ok) this.env.logger.warn('replicated entry refused by the table', { offset: entry.offset, error: applied.message });
-    return this.binlog.appendReplicated(entry);
+    return appended;
+  }
+
+  /** Stops snapshots (which delete binlog) while a snapshot is sent to another tablet. */
+  pauseSnapshot(): Result<void> {
+    if (this.state === 'snapshotPaused') return okVoid;
+    if (this.state !== 'normal') return fail(Code.tableStatusIsNotNormal, `pause snapshot failed: table ${this.describe()} is ${this.state}`);
+    this.state = 'snapshotPaused';
+    return okVoid;
+  }
+
+  recoverSnapshot(): Result<void> {
+    if (this.state === 'snapshotPaused') this.state = 'normal';
+    if (this.state !== 'normal') return fail(Code.tableStatusIsNotNormal, `recover snapshot failed: table ${this.describe()} is ${this.state}`);
+    return okVoid;
   }
 
   index(name: string): Result<number> {
@@ -275,37 +378,55 @@ export class TablePartition {
    * Makes a snapshot up to the last written binlog offset (unless `force` is false and the binlog
    * grew less than the threshold), then deletes the binlog segments it covers.
    */
-  async makeSnapshot(force: boolean): Promise<Result<number>> {
+  async makeSnapshot(force: boolean, endOffset = 0): Promise<Result<number>> {
     if (this.state !== 'normal') {
       return fail(Code.snapshotBusy, `make snapshot failed: table ${this.describe()} is ${this.state}`);
     }
-    const upto = this.binlog.flushedOffset;
+    const last = this.binlog.lastOffset;
+    const upto = endOffset > 0 ? Math.min(endOffset, last) : last;
+    if (upto <= this.snapshotOffsetValue) return ok(this.snapshotOffsetValue);
     if (!force && upto < this.snapshotOffsetValue + this.env.limits.snapshotThresholdOffset) {
       return ok(this.snapshotOffsetValue);
     }
     this.state = 'makingSnapshot';
-    const work = makeSnapshot(
-      { disk: this.env.disk, crc32: this.env.crc32, logger: this.env.logger },
-      {
-        snapshotDir: this.snapshotDir,
-        binlogDir: this.binlogDir,
-        uptoOffset: upto,
-        inspector: this.inspector,
-        nowMs: this.env.clock.nowMs(),
-      },
-    );
+    const work = (async () => {
+      // Snapshots are built from the binlog files: wait until they hold everything written so far.
+      const flushed = await this.binlog.whenFlushed(upto);
+      if (!flushed.ok) return flushed;
+      return makeSnapshot(
+        { disk: this.env.disk, crc32: this.env.crc32, logger: this.env.logger },
+        {
+          snapshotDir: this.snapshotDir,
+          binlogDir: this.binlogDir,
+          uptoOffset: upto,
+          inspector: this.inspector,
+          nowMs: this.env.clock.nowMs(),
+        },
+      );
+    })();
     this.snapshotting = work;
     try {
       const made = await work;
       if (!made.ok) return made;
       this.snapshotOffsetValue = made.value.offset;
-      const removed = await this.binlog.deleteSegmentsBelow(made.value.offset);
-      if (!removed.ok) this.env.logger.warn('binlog segments not removed after snapshot', { error: removed.message });
+      await this.deleteObsoleteBinlog();
       return ok(made.value.offset);
     } finally {
       this.state = 'normal';
       this.snapshotting = undefined;
     }
+  }
+
+  /**
+   * Removes binlog segments that the snapshot covers and no follower still needs (a follower that
+   * needs a removed entry must be re-seeded from a snapshot).
+   */
+  async deleteObsoleteBinlog(): Promise<void> {
+    const followerNeeds = this.replication?.retainFromOffset() ?? Number.POSITIVE_INFINITY;
+    const below = Math.min(this.snapshotOffsetValue, followerNeeds - 1);
+    if (below <= 0) return;
+    const removed = await this.binlog.deleteSegmentsBelow(below);
+    if (!removed.ok) this.env.logger.warn('binlog segments not removed', { tid: this.tid, pid: this.pid, error: removed.message });
   }
 
   async refreshDiskUsage(): Promise<void> {
@@ -333,6 +454,7 @@ export class TablePartition {
   /** Flushes and closes the binlog (a clean stop). */
   async close(): Promise<Result<void>> {
     await this.snapshotting;
+    await this.metaWrites;
     return this.binlog.close();
   }
 }

@@ -1,17 +1,31 @@
 /**
  * The tablet: the table partitions this process hosts and the RPC methods over them. Background
- * work (TTL garbage collection, the daily snapshot, disk-usage refresh) runs on the Timers port.
- * Requests are untrusted: each body is validated and a bad one gets an error naming the field.
+ * work (TTL garbage collection, the daily snapshot, disk-usage refresh, binlog removal) runs on
+ * the Timers port. Requests are untrusted: each body is validated and a bad one gets an error
+ * naming the field.
+ *
+ * In a cluster (a `TabletCluster` with a transport is given) every leader partition has a
+ * PartitionReplicator pushing its binlog to its followers, and the methods of cluster-handlers.ts
+ * serve replication, role changes, snapshot transfer and the nameserver's tasks.
  */
 import { Code, fail, ok, okVoid, type Result } from '../base/status.js';
 import { HOUR_MS, MINUTE_MS } from '../base/units.js';
 import type { DeleteSpec } from '../binlog/log-entry.js';
 import type { TimerHandle } from '../ports/clock.js';
 import { joinPath } from '../ports/disk.js';
-import type { CallContext } from '../ports/transport.js';
-import type { PartitionMetaMsg, TablePartitionStatus } from '../protocol/messages.js';
+import type { CallContext, RpcClient } from '../ports/transport.js';
+import type { PartitionMetaMsg, TableMode, TablePartitionStatus, TabletMethods, TaskInfoMsg } from '../protocol/messages.js';
 import type { MethodHandler } from '../protocol/rpc-router.js';
 import type { TableSchema } from '../protocol/schema.js';
+import { EntryBatchDecoder } from '../replication/entry-batch.js';
+import { readManifest } from '../snapshot/manifest.js';
+import { applyAppendEntries } from './append-entries.js';
+import { clusterHandlers, type TabletClusterOps, type TransferFile, taskInfo } from './cluster-handlers.js';
+import { FileReceiver } from './file-receiver.js';
+import { PartitionReplicator } from './partition-replicator.js';
+import { type ReplicationOptions, replicationOptions } from './replication-options.js';
+import { SnapshotSender } from './snapshot-sender.js';
+import { TaskMap } from './task-map.js';
 import {
   arrayOf,
   bool,
@@ -27,8 +41,9 @@ import {
   unknownValue,
   withDefault,
 } from '../protocol/validate.js';
+import { parseRequest } from './parse-request.js';
 import type { PartitionEnv } from './partition-env.js';
-import { partitionDirName, readStoredMeta, TablePartition } from './table-partition.js';
+import { partitionDirName, readStoredMeta, TABLE_META_FILE, TablePartition } from './table-partition.js';
 
 export interface TabletOptions {
   readonly endpoint: string;
@@ -40,6 +55,13 @@ export interface TabletOptions {
   /** Hour of day for the scheduled snapshot (make_snapshot_time). */
   readonly snapshotHour: number;
   readonly snapshotCheckIntervalMs: number;
+}
+
+/** What a tablet in a cluster needs besides its own disk: other tablets, and replication settings. */
+export interface TabletCluster {
+  /** A client to another tablet; the tablet keeps one per endpoint and closes them on close(). */
+  readonly connect: (endpoint: string) => RpcClient;
+  readonly replication?: Partial<ReplicationOptions>;
 }
 
 const partitionMeta: Check<PartitionMetaMsg> = object({
@@ -55,7 +77,6 @@ const partitionMeta: Check<PartitionMetaMsg> = object({
   partitionNum: withDefault(int, 1),
 }) as Check<PartitionMetaMsg>;
 
-const tablePid = object({ tid: nonNegativeInt, pid: nonNegativeInt });
 const putRequest = object({
   tid: nonNegativeInt,
   pid: nonNegativeInt,
@@ -90,7 +111,13 @@ const deleteRequest = object({
   toTsMs: optional(num),
 });
 const statusRequest = object({ tid: optional(nonNegativeInt), pid: optional(nonNegativeInt) });
-const snapshotRequest = object({ tid: nonNegativeInt, pid: nonNegativeInt, force: withDefault(bool, true) });
+const snapshotRequest = object({
+  tid: nonNegativeInt,
+  pid: nonNegativeInt,
+  force: withDefault(bool, true),
+  endOffset: withDefault(nonNegativeInt, 0),
+  task: optional(taskInfo),
+});
 const ttlRequest = object({
   tid: nonNegativeInt,
   pid: nonNegativeInt,
@@ -98,31 +125,43 @@ const ttlRequest = object({
   ttl: object({ type: oneOf('absolute', 'latest', 'absorlat', 'absandlat'), absMinutes: nonNegativeInt, latCount: nonNegativeInt }),
 });
 
-function parse<T>(check: Check<T>, method: string, body: unknown): Result<T> {
-  const r = check(body ?? {}, '');
-  return r.ok ? ok(r.value) : fail(Code.rpcBadRequest, `${method}: ${r.message}`);
-}
 
 function key(tid: number, pid: number): string {
   return partitionDirName(tid, pid);
 }
 
-export class Tablet {
+export class Tablet implements TabletClusterOps {
   private readonly partitions = new Map<string, TablePartition>();
   /** Partitions being created, loaded or dropped: a second request for the same one is refused. */
   private readonly busy = new Set<string>();
+  /** Partitions being loaded in the background (LoadTable tasks), shown by GetTableStatus. */
+  private readonly loading = new Map<string, PartitionMetaMsg>();
   private readonly timers: TimerHandle[] = [];
   private lastSnapshotDay = -1;
+  private readonly replication: ReplicationOptions;
+  private readonly replicators = new Map<string, PartitionReplicator>();
+  private readonly clients = new Map<string, RpcClient>();
+  private readonly tasks: TaskMap;
+  private readonly receiver: FileReceiver;
+  /** Snapshot transfers in progress, by `<dest>/<tid>_<pid>`. */
+  private readonly sending = new Set<string>();
+  private readonly decoder = new EntryBatchDecoder();
 
   constructor(
     private readonly env: PartitionEnv,
     readonly options: TabletOptions,
-  ) {}
+    private readonly cluster?: TabletCluster,
+  ) {
+    this.replication = replicationOptions(cluster?.replication);
+    this.tasks = new TaskMap(this.replication.tasksMax);
+    this.receiver = new FileReceiver(env, this.replication.receiveSessionsMax);
+  }
 
   start(): void {
     this.timers.push(this.env.timers.every(this.options.gcIntervalMs, () => this.gcAll()));
     this.timers.push(this.env.timers.every(this.options.snapshotCheckIntervalMs, () => void this.scheduledSnapshots()));
     this.timers.push(this.env.timers.every(30_000, () => void this.refreshDiskUsage()));
+    this.timers.push(this.env.timers.every(this.replication.binlogDeleteIntervalMs, () => void this.deleteObsoleteBinlogs()));
   }
 
   partition(tid: number, pid: number): TablePartition | undefined {
@@ -166,6 +205,7 @@ export class Tablet {
       const created = await TablePartition.create(this.env, this.rootFor(meta.tid, meta.pid), meta);
       if (!created.ok) return created;
       this.partitions.set(key(meta.tid, meta.pid), created.value);
+      this.startReplication(created.value);
       this.env.logger.info('table created', { tid: meta.tid, pid: meta.pid, name: meta.name, mode: meta.mode });
       return okVoid;
     });
@@ -175,10 +215,16 @@ export class Tablet {
     const existing = this.partitions.get(key(meta.tid, meta.pid));
     if (existing) return ok(existing.offset);
     return this.exclusive(meta.tid, meta.pid, 'load table', async () => {
-      const loaded = await TablePartition.load(this.env, this.rootFor(meta.tid, meta.pid), meta);
-      if (!loaded.ok) return loaded;
-      this.partitions.set(key(meta.tid, meta.pid), loaded.value);
-      return ok(loaded.value.offset);
+      this.loading.set(key(meta.tid, meta.pid), meta);
+      try {
+        const loaded = await TablePartition.load(this.env, this.rootFor(meta.tid, meta.pid), meta);
+        if (!loaded.ok) return loaded;
+        this.partitions.set(key(meta.tid, meta.pid), loaded.value);
+        this.startReplication(loaded.value);
+        return ok(loaded.value.offset);
+      } finally {
+        this.loading.delete(key(meta.tid, meta.pid));
+      }
     });
   }
 
@@ -192,27 +238,50 @@ export class Tablet {
       const p = this.partitions.get(key(tid, pid));
       const dir = joinPath(this.rootFor(tid, pid), partitionDirName(tid, pid));
       if (p) {
+        this.stopReplication(p, `table ${tid} partition ${pid} was dropped`);
         this.partitions.delete(key(tid, pid));
         await p.close();
       } else if (!(await this.env.disk.exists(dir))) {
         return fail(Code.tableNotFound, `drop table failed: table ${tid} partition ${pid} is not on tablet ${this.options.endpoint}`);
       }
-      if (this.options.recycleEnabled) {
-        await this.env.disk.mkdirp(this.options.recycleDir);
-        const stamp = new Date(this.env.clock.nowMs()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-        await this.env.disk.rename(dir, joinPath(this.options.recycleDir, `${partitionDirName(tid, pid)}_${stamp}`));
-      } else {
-        await this.env.disk.remove(dir);
-      }
+      await this.recycle(dir, partitionDirName(tid, pid));
       this.env.logger.info('table dropped', { tid, pid });
       return okVoid;
     });
   }
 
+  /** Moves `path` to the recycle bin as `<name>_<time>` (or deletes it when the bin is off). */
+  private async recycle(path: string, name: string): Promise<void> {
+    if (this.options.recycleEnabled) {
+      await this.env.disk.mkdirp(this.options.recycleDir);
+      const stamp = new Date(this.env.clock.nowMs()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+      let target = joinPath(this.options.recycleDir, `${name}_${stamp}`);
+      for (let n = 1; await this.env.disk.exists(target); n++) target = joinPath(this.options.recycleDir, `${name}_${stamp}_${n}`);
+      await this.env.disk.rename(path, target);
+    } else {
+      await this.env.disk.remove(path);
+    }
+  }
+
   status(tid?: number, pid?: number): TablePartitionStatus[] {
-    return this.allPartitions()
-      .filter((p) => (tid === undefined || p.meta.tid === tid) && (pid === undefined || p.meta.pid === pid))
-      .map((p) => p.status())
+    const loaded = this.allPartitions().map((p) => p.status());
+    const loading = [...this.loading.values()].map(
+      (m): TablePartitionStatus => ({
+        tid: m.tid,
+        pid: m.pid,
+        db: m.db,
+        name: m.name,
+        mode: m.mode,
+        state: 'loading',
+        term: m.term,
+        offset: 0,
+        recordCnt: 0,
+        memBytes: 0,
+        diskBytes: 0,
+      }),
+    );
+    return [...loaded, ...loading]
+      .filter((s) => (tid === undefined || s.tid === tid) && (pid === undefined || s.pid === pid))
       .sort((a, b) => a.tid - b.tid || a.pid - b.pid);
   }
 
@@ -235,39 +304,291 @@ export class Tablet {
     for (const p of this.partitions.values()) await p.refreshDiskUsage();
   }
 
+  private async deleteObsoleteBinlogs(): Promise<void> {
+    for (const p of [...this.partitions.values()]) {
+      if (p.tableState === 'normal') await p.deleteObsoleteBinlog();
+    }
+  }
+
   /** Flushes every binlog and stops background work (clean shutdown). */
   async close(): Promise<void> {
     for (const t of this.timers.splice(0)) t.cancel();
+    for (const p of this.partitions.values()) this.stopReplication(p, 'the tablet is shutting down');
     for (const p of this.partitions.values()) {
       const r = await p.close();
       if (!r.ok) this.env.logger.error('closing a table failed', { tid: p.meta.tid, pid: p.meta.pid, error: r.message });
     }
     this.partitions.clear();
+    await this.receiver.closeAll();
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+
+  // ---- replication and cluster operations (TabletClusterOps) ----
+
+  private clientFor(endpoint: string): RpcClient {
+    let client = this.clients.get(endpoint);
+    if (!client) {
+      if (!this.cluster) throw new Error('clientFor without a cluster transport');
+      client = this.cluster.connect(endpoint);
+      this.clients.set(endpoint, client);
+    }
+    return client;
+  }
+
+  /** Gives a leader partition a replicator for its followers (replacing any previous one). */
+  private startReplication(p: TablePartition): void {
+    this.stopReplication(p, 'its role changed');
+    if (p.meta.mode !== 'leader') return;
+    if (!this.cluster) {
+      if (p.meta.followers.length > 0) {
+        this.env.logger.warn('table has followers but this tablet has no cluster transport; not replicating', {
+          tid: p.tid,
+          pid: p.pid,
+          followers: p.meta.followers,
+        });
+      }
+      return;
+    }
+    const replicator = new PartitionReplicator(
+      p,
+      p.term,
+      { env: this.env, options: this.replication, clientFor: (ep) => this.clientFor(ep) },
+      p.meta.followers,
+    );
+    this.replicators.set(key(p.tid, p.pid), replicator);
+    p.attachReplication(replicator);
+  }
+
+  private stopReplication(p: TablePartition, reason: string): void {
+    const k = key(p.tid, p.pid);
+    const replicator = this.replicators.get(k);
+    if (!replicator) return;
+    this.replicators.delete(k);
+    p.attachReplication(undefined);
+    replicator.stop(reason);
+  }
+
+  /** The leader partition and its replicator; a stepped-down leader only when `evenSteppedDown` (to observe it). */
+  private leaderOf(
+    tid: number,
+    pid: number,
+    what: string,
+    evenSteppedDown = false,
+  ): Result<{ p: TablePartition; replicator: PartitionReplicator }> {
+    const p = this.find(tid, pid, what);
+    if (!p.ok) return p;
+    if (p.value.meta.mode !== 'leader') return fail(Code.tableIsFollower, `${what} failed: table ${p.value.describe()} is a follower on this tablet`);
+    const down = p.value.steppedDownReason;
+    if (down !== undefined && !evenSteppedDown) return fail(Code.termFenced, `${what} failed: table ${p.value.describe()} is no longer the leader here: ${down}`);
+    const replicator = this.replicators.get(key(tid, pid));
+    if (!replicator) {
+      return fail(Code.unavailable, `${what} failed: tablet ${this.options.endpoint} was started without a cluster transport and cannot replicate`);
+    }
+    return ok({ p: p.value, replicator });
+  }
+
+  appendEntries(request: TabletMethods['AppendEntries']['req']): Promise<Result<TabletMethods['AppendEntries']['res']>> {
+    const p = this.find(request.tid, request.pid, 'append entries');
+    if (!p.ok) return Promise.resolve(p);
+    return applyAppendEntries(p.value, request, this.decoder, Math.max(this.replication.batchEntriesMax, 1024), this.env.limits.binlogSyncIntervalMs === 0);
+  }
+
+  async addReplica(tid: number, pid: number, endpoint: string): Promise<Result<void>> {
+    const leader = this.leaderOf(tid, pid, 'add replica');
+    if (!leader.ok) return leader;
+    const { p, replicator } = leader.value;
+    if (endpoint === this.options.endpoint) return fail(Code.invalidParameter, `add replica failed: ${endpoint} is this leader's own endpoint`);
+    if (!p.meta.followers.includes(endpoint)) await p.updateMeta({ ...p.meta, followers: [...p.meta.followers, endpoint] });
+    replicator.addFollower(endpoint);
+    this.env.logger.info('replica added', { tid, pid, follower: endpoint });
+    return okVoid;
+  }
+
+  async delReplica(tid: number, pid: number, endpoint: string): Promise<Result<void>> {
+    const leader = this.leaderOf(tid, pid, 'del replica');
+    if (!leader.ok) return leader;
+    const { p, replicator } = leader.value;
+    const known = replicator.removeFollower(endpoint);
+    if (p.meta.followers.includes(endpoint)) await p.updateMeta({ ...p.meta, followers: p.meta.followers.filter((f) => f !== endpoint) });
+    this.env.logger.info('replica removed', { tid, pid, follower: endpoint, wasReplicating: known });
+    return okVoid;
+  }
+
+  async changeRole(tid: number, pid: number, mode: TableMode, term: number, followers: readonly string[]): Promise<Result<void>> {
+    const found = this.find(tid, pid, 'change role');
+    if (!found.ok) return found;
+    const p = found.value;
+    if (p.meta.mode === mode) {
+      return fail(mode === 'leader' ? Code.tableIsLeader : Code.tableIsFollower, `change role failed: table ${p.describe()} is already the ${mode} here`);
+    }
+    if (term < p.term) return fail(Code.termFenced, `change role failed: term ${term} is below the current term ${p.term} of table ${p.describe()}`);
+    this.stopReplication(p, `it became a ${mode}`);
+    await p.changeRole(mode, term, mode === 'leader' ? followers.filter((f) => f !== this.options.endpoint) : []);
+    this.startReplication(p);
+    this.env.logger.info('role changed', { tid, pid, mode, term, followers });
+    return okVoid;
+  }
+
+  async getTermPair(tid: number, pid: number): Promise<Result<TabletMethods['GetTermPair']['res']>> {
+    const p = this.partitions.get(key(tid, pid));
+    if (p) return ok({ hasTable: true, isLeader: p.meta.mode === 'leader', term: p.term, offset: p.offset });
+    const manifest = await readManifest(this.env.disk, joinPath(this.partitionDir(tid, pid), 'snapshot'));
+    if (!manifest.ok) return manifest;
+    return ok({ hasTable: false, isLeader: false, term: manifest.value?.term ?? 0, offset: manifest.value?.offset ?? 0 });
+  }
+
+  getTableFollower(tid: number, pid: number): Result<TabletMethods['GetTableFollower']['res']> {
+    const leader = this.leaderOf(tid, pid, 'get table follower', true);
+    if (!leader.ok) return leader;
+    const followers = leader.value.replicator.followers();
+    if (followers.length === 0) return fail(Code.noFollower, `get table follower failed: table ${leader.value.p.describe()} has no follower`);
+    return ok({ offset: leader.value.p.offset, followers });
+  }
+
+  async getManifest(tid: number, pid: number): Promise<Result<TabletMethods['GetManifest']['res']>> {
+    const manifest = await readManifest(this.env.disk, joinPath(this.partitionDir(tid, pid), 'snapshot'));
+    if (!manifest.ok) return manifest;
+    const m = manifest.value;
+    return ok(m ? { exists: true, offset: m.offset, term: m.term, count: m.count, name: m.dataFile } : { exists: false, offset: 0, term: 0, count: 0, name: '' });
+  }
+
+  async deleteBinlog(tid: number, pid: number): Promise<Result<void>> {
+    if (this.partitions.has(key(tid, pid))) {
+      return fail(Code.tableAlreadyExists, `delete binlog failed: table ${tid} partition ${pid} is loaded on tablet ${this.options.endpoint}`);
+    }
+    return this.exclusive(tid, pid, 'delete binlog', async () => {
+      const dir = joinPath(this.partitionDir(tid, pid), 'binlog');
+      if (await this.env.disk.exists(dir)) await this.recycle(dir, `${partitionDirName(tid, pid)}_binlog`);
+      this.env.logger.info('binlog deleted', { tid, pid });
+      return okVoid;
+    });
+  }
+
+  pauseSnapshot(tid: number, pid: number): Result<void> {
+    const p = this.find(tid, pid, 'pause snapshot');
+    return p.ok ? p.value.pauseSnapshot() : p;
+  }
+
+  recoverSnapshot(tid: number, pid: number): Result<void> {
+    const p = this.find(tid, pid, 'recover snapshot');
+    return p.ok ? p.value.recoverSnapshot() : p;
+  }
+
+  async sendSnapshot(tid: number, pid: number, endpoint: string, remoteTid: number, isCanceled: () => boolean): Promise<Result<void>> {
+    const found = this.find(tid, pid, 'send snapshot');
+    if (!found.ok) return found;
+    const p = found.value;
+    if (p.tableState !== 'snapshotPaused') {
+      return fail(Code.tableStatusIsNotNormal, `send snapshot failed: table ${p.describe()} is ${p.tableState}; pause its snapshots first (PauseSnapshot)`);
+    }
+    if (!this.cluster) return fail(Code.unavailable, `send snapshot failed: tablet ${this.options.endpoint} has no cluster transport`);
+    const transfer = `${endpoint}/${partitionDirName(tid, pid)}`;
+    if (this.sending.has(transfer)) return fail(Code.snapshotBusy, `send snapshot failed: table ${p.describe()} is already being sent to ${endpoint}`);
+    this.sending.add(transfer);
+    try {
+      const sender = new SnapshotSender(this.env, this.replication, this.clientFor(endpoint), { endpoint, tid: remoteTid, pid }, isCanceled);
+      const sent = await sender.send(p.dir, TABLE_META_FILE);
+      if (!sent.ok) return sent;
+      this.env.logger.info('snapshot sent', { tid, pid, to: endpoint, remoteTid, files: sent.value.files, bytes: sent.value.bytes });
+      return okVoid;
+    } finally {
+      this.sending.delete(transfer);
+    }
+  }
+
+  private transferPath(file: TransferFile, what: string): Result<string> {
+    if (this.partitions.has(key(file.tid, file.pid)) || this.loading.has(key(file.tid, file.pid))) {
+      return fail(
+        Code.tableAlreadyExists,
+        `${what} refused: table ${file.tid} partition ${file.pid} is loaded on tablet ${this.options.endpoint}; drop it before sending a snapshot to it`,
+      );
+    }
+    return ok(joinPath(this.partitionDir(file.tid, file.pid), file.dir, file.fileName));
+  }
+
+  async receiveFile(file: TransferFile, sizeBytes: number): Promise<Result<void>> {
+    const path = this.transferPath(file, `receiving ${file.fileName}`);
+    return path.ok ? this.receiver.begin(path.value, sizeBytes) : path;
+  }
+
+  async receiveBlock(file: TransferFile, blockId: number, data: Uint8Array, blockCrc32: number): Promise<Result<void>> {
+    const path = this.transferPath(file, `receiving ${file.fileName}`);
+    return path.ok ? this.receiver.block(path.value, blockId, data, blockCrc32) : path;
+  }
+
+  async checkFile(file: TransferFile, sizeBytes: number, crc32: number): Promise<Result<void>> {
+    const path = this.transferPath(file, `checking ${file.fileName}`);
+    return path.ok ? this.receiver.finish(path.value, sizeBytes, crc32) : path;
+  }
+
+  async runTask<T>(
+    task: TaskInfoMsg | undefined,
+    work: (isCanceled: () => boolean) => Promise<Result<T>> | Result<T>,
+  ): Promise<Result<T | undefined>> {
+    if (!task) return work(() => false);
+    const added = this.tasks.add(task);
+    if (!added.ok) return added;
+    const record = added.value;
+    const isCanceled = () => this.tasks.isCanceled(record);
+    const finish = (result: Result<unknown>) => {
+      this.tasks.finish(record, result);
+      const level = result.ok ? 'info' : 'warn';
+      this.env.logger[level]('task finished', { ...record.info, ...(result.ok ? {} : { error: result.message }) });
+    };
+    Promise.resolve()
+      .then(() => work(isCanceled))
+      .then(finish, (error: unknown) => finish(fail(Code.internal, `${task.taskType} failed: ${String(error)}`)));
+    return ok(undefined);
+  }
+
+  taskStatus(): TaskInfoMsg[] {
+    return this.tasks.list();
+  }
+
+  deleteTasks(opIds: readonly number[]): void {
+    this.tasks.delete(opIds);
+  }
+
+  cancelOp(opId: number): void {
+    const n = this.tasks.cancel(opId);
+    if (n > 0) this.env.logger.info('tasks canceled', { opId, tasks: n });
+  }
+
+  /** Snapshot transfers this tablet is sending now. */
+  get snapshotTransfers(): number {
+    return this.sending.size;
+  }
+
+  private partitionDir(tid: number, pid: number): string {
+    return joinPath(this.rootFor(tid, pid), partitionDirName(tid, pid));
   }
 
   /** RPC methods of the tablet service. */
   handlers(): Record<string, MethodHandler> {
     return {
+      ...clusterHandlers(this),
       CreateTable: async (body) => {
-        const r = parse(object({ meta: partitionMeta }), 'CreateTable', body);
+        const r = parseRequest(object({ meta: partitionMeta }), 'CreateTable', body);
         if (!r.ok) return r;
         const created = await this.createTable(r.value.meta);
         return created.ok ? ok({}) : created;
       },
       LoadTable: async (body) => {
-        const r = parse(object({ meta: partitionMeta }), 'LoadTable', body);
+        const r = parseRequest(object({ meta: partitionMeta, task: optional(taskInfo) }), 'LoadTable', body);
         if (!r.ok) return r;
-        const loaded = await this.loadTable(r.value.meta);
-        return loaded.ok ? ok({ offset: loaded.value }) : loaded;
+        // With a task the offset is not known yet: 0, and GetTableStatus shows the load.
+        const loaded = await this.runTask(r.value.task, () => this.loadTable(r.value.meta));
+        return loaded.ok ? ok({ offset: loaded.value ?? 0 }) : loaded;
       },
       DropTable: async (body) => {
-        const r = parse(tablePid, 'DropTable', body);
+        const r = parseRequest(object({ tid: nonNegativeInt, pid: nonNegativeInt, task: optional(taskInfo) }), 'DropTable', body);
         if (!r.ok) return r;
-        const dropped = await this.dropTable(r.value.tid, r.value.pid);
+        const dropped = await this.runTask(r.value.task, () => this.dropTable(r.value.tid, r.value.pid));
         return dropped.ok ? ok({}) : dropped;
       },
       Put: async (body, context: CallContext) => {
-        const r = parse(putRequest, 'Put', body);
+        const r = parseRequest(putRequest, 'Put', body);
         if (!r.ok) return r;
         const { tid, pid, rows, insertTsMs, indexPositions } = r.value;
         const p = this.find(tid, pid, 'put');
@@ -280,7 +601,7 @@ export class Tablet {
         return put.ok ? ok({ offset: put.value }) : put;
       },
       Get: (body) => {
-        const r = parse(getRequest, 'Get', body);
+        const r = parseRequest(getRequest, 'Get', body);
         if (!r.ok) return r;
         const p = this.find(r.value.tid, r.value.pid, 'get');
         if (!p.ok) return p;
@@ -291,7 +612,7 @@ export class Tablet {
         return ok(got.value ? { row: got.value.row, tsMs: got.value.tsMs } : {});
       },
       Scan: (body) => {
-        const r = parse(scanRequest, 'Scan', body);
+        const r = parseRequest(scanRequest, 'Scan', body);
         if (!r.ok) return r;
         const p = this.find(r.value.tid, r.value.pid, 'scan');
         if (!p.ok) return p;
@@ -307,7 +628,7 @@ export class Tablet {
         return ok({ rows: scanned.value.map((x) => x.row), tss: scanned.value.map((x) => x.tsMs) });
       },
       Count: (body) => {
-        const r = parse(keyRequest, 'Count', body);
+        const r = parseRequest(keyRequest, 'Count', body);
         if (!r.ok) return r;
         const p = this.find(r.value.tid, r.value.pid, 'count');
         if (!p.ok) return p;
@@ -317,7 +638,7 @@ export class Tablet {
         return c.ok ? ok({ count: c.value }) : c;
       },
       Traverse: (body) => {
-        const r = parse(traverseRequest, 'Traverse', body);
+        const r = parseRequest(traverseRequest, 'Traverse', body);
         if (!r.ok) return r;
         const p = this.find(r.value.tid, r.value.pid, 'traverse');
         if (!p.ok) return p;
@@ -340,7 +661,7 @@ export class Tablet {
         });
       },
       Delete: async (body) => {
-        const r = parse(deleteRequest, 'Delete', body);
+        const r = parseRequest(deleteRequest, 'Delete', body);
         if (!r.ok) return r;
         const p = this.find(r.value.tid, r.value.pid, 'delete');
         if (!p.ok) return p;
@@ -355,20 +676,22 @@ export class Tablet {
         return p.value.delete(spec);
       },
       GetTableStatus: (body) => {
-        const r = parse(statusRequest, 'GetTableStatus', body);
+        const r = parseRequest(statusRequest, 'GetTableStatus', body);
         if (!r.ok) return r;
         return ok({ partitions: this.status(r.value.tid, r.value.pid) });
       },
       MakeSnapshot: async (body) => {
-        const r = parse(snapshotRequest, 'MakeSnapshot', body);
+        const r = parseRequest(snapshotRequest, 'MakeSnapshot', body);
         if (!r.ok) return r;
-        const p = this.find(r.value.tid, r.value.pid, 'make snapshot');
-        if (!p.ok) return p;
-        const made = await p.value.makeSnapshot(r.value.force);
-        return made.ok ? ok({ offset: made.value }) : made;
+        const { tid, pid, force, endOffset, task } = r.value;
+        const made = await this.runTask(task, () => {
+          const p = this.find(tid, pid, 'make snapshot');
+          return p.ok ? p.value.makeSnapshot(force, endOffset) : p;
+        });
+        return made.ok ? ok({ offset: made.value ?? 0 }) : made;
       },
       SetTtl: async (body) => {
-        const r = parse(ttlRequest, 'SetTtl', body);
+        const r = parseRequest(ttlRequest, 'SetTtl', body);
         if (!r.ok) return r;
         const p = this.find(r.value.tid, r.value.pid, 'set ttl');
         if (!p.ok) return p;
