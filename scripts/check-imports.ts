@@ -43,6 +43,7 @@ const BANNED: [RegExp, string][] = [
   [/\bMath\.random\s*\(/, 'Math.random() (use the Rng port)'],
   [/(?<![.\w])setTimeout\s*\(/, 'setTimeout (use the Timers port)'],
   [/(?<![.\w])setInterval\s*\(/, 'setInterval (use the Timers port)'],
+  [/(?<![.\w])setImmediate\s*\(/, 'setImmediate (use the Timers port)'],
   [/\bperformance\.now\s*\(/, 'performance.now() (use the Clock port)'],
   [/(?<![.\w])process\./, 'process.* (only composition roots touch the process)'],
 ];

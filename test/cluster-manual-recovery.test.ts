@@ -74,12 +74,16 @@ describe('manual recovery with auto_failover off', () => {
       },
       120_000,
     );
+    let last: Record<string, string>[] = [];
     await waitFor('every replica alive with equal offsets', async () => {
       const rows = await replicas();
+      last = rows;
       if (rows.length !== 12 || rows.some((r) => r.is_alive !== 'yes')) return false;
       const byPid = new Map<string, Set<string>>();
       for (const r of rows) byPid.set(r.pid!, (byPid.get(r.pid!) ?? new Set()).add(r.offset!));
       return [...byPid.values()].every((s) => s.size === 1);
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\nlast showtable: ${JSON.stringify(last)}`);
     });
     for (let i = 0; i < 20; i++) expect(await conn.count('m1', 't', { key: `k${i}` })).toBe(10);
   });

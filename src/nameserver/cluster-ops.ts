@@ -16,8 +16,10 @@ import { planSetTablePartition, planSetTtl, planUpdateTableAlive } from './ops/a
 import type { OpEngineConfig } from './ops/engine-config.js';
 import type { DeleteSelector } from './ops/engine-io.js';
 import { TASK_STATUS, type TaskStatusName } from './ops/enums.js';
+import type { ClusterView } from './ops/cluster-view.js';
 import { OpEngine } from './ops/op-engine.js';
 import type { OpRequest } from './ops/op-requests.js';
+import { endpointTableAliveEdits } from './ops/endpoint-table-alive.js';
 import { decideTabletOffline, decideTabletOnline } from './ops/tablet-events.js';
 import type { RegistryChange } from './tablet-registry.js';
 import type { ZkPaths } from './zk-paths.js';
@@ -31,6 +33,40 @@ export interface ClusterOpsOptions extends OpRunnerOptions {
   readonly engine: OpEngineConfig;
   readonly tabletHeartbeatTimeoutMs: number;
   readonly tabletOfflineCheckIntervalMs: number;
+  /** How often the leader looks for replicas left behind (see reconcile). */
+  readonly reconcileIntervalMs: number;
+}
+
+/** `tid_pid` of partitions with a replica on `endpoint` marked not alive. */
+export function deadReplicasOn(view: ClusterView, endpoint: string): string[] {
+  const out: string[] = [];
+  for (const table of view.tables.values()) {
+    for (const p of table.partitions) {
+      if (p.replicas.some((r) => r.endpoint === endpoint && !r.isAlive)) out.push(`${table.tid}_${p.pid}`);
+    }
+  }
+  return out;
+}
+
+/** Healthy tablets that answered the status poll without any of the alive replicas metadata puts on them. */
+export function restartedTablets(view: ClusterView): string[] {
+  const out: string[] = [];
+  for (const [endpoint, t] of view.tablets) {
+    if (t.state !== 'kHealthy') continue;
+    let expected = 0;
+    let missing = 0;
+    for (const table of view.tables.values()) {
+      for (const p of table.partitions) {
+        const r = p.replicas.find((x) => x.endpoint === endpoint && x.isAlive);
+        if (!r) continue;
+        expected++;
+        const st = view.replicaStatus.get(`${table.tid}_${p.pid}_${endpoint}`);
+        if (st && !st.tabletHasPartition) missing++;
+      }
+    }
+    if (expected > 0 && missing === expected) out.push(endpoint);
+  }
+  return out;
 }
 
 function parse<T>(check: Check<T>, method: string, body: unknown): Result<T> {
@@ -45,6 +81,7 @@ export class ClusterOps {
   /** endpoint → when it went offline (the reference's offline_endpoint_map_). */
   private readonly offlineSince = new Map<string, number>();
   private readonly checks = new Map<string, TimerHandle>();
+  private reconcileTimer: TimerHandle | undefined;
 
   constructor(
     private readonly host: ClusterOpsHost,
@@ -62,15 +99,49 @@ export class ClusterOps {
     await this.runner.start();
     // Tablets that were offline when leadership changed get their checks again.
     const now = this.deps.clock.nowMs();
-    for (const [endpoint, t] of this.host.view().tablets) {
+    const view = this.host.view();
+    for (const [endpoint, t] of view.tablets) {
       if (t.state === 'kOffline') {
         this.offlineSince.set(endpoint, t.changedAtMs || now);
         this.scheduleOfflineCheck(endpoint, false, this.options.tabletOfflineCheckIntervalMs);
       }
     }
+    void this.reconcile();
+    this.reconcileTimer = this.deps.timers.every(this.options.reconcileIntervalMs, () => void this.reconcile());
+  }
+
+  /**
+   * Catches what no registry event reported (a tablet that restarted while no leader was watching,
+   * replicas left dead after a failover was interrupted): with auto_failover on, a healthy tablet
+   * that holds none of its alive replicas is recovered as restarted, and one that has dead replicas
+   * on partitions no op is working on is recovered (recoverendpoint).
+   */
+  private async reconcile(): Promise<void> {
+    const runner = this.runner;
+    if (!runner || !this.host.isLeaderNow()) return;
+    const view = this.host.view();
+    if (!view.autoFailover) return;
+    const busy = runner.busyPartitions();
+    if (!busy) return;
+    const restarted = new Set(restartedTablets(view));
+    for (const endpoint of restarted) {
+      if (this.offlineSince.has(endpoint) || this.checks.has(endpoint)) continue;
+      this.deps.logger.warn('tablet holds none of its alive replicas: recovering it as restarted', { endpoint });
+      await this.tabletOnline(endpoint, true);
+    }
+    for (const [endpoint, t] of view.tablets) {
+      if (t.state !== 'kHealthy' || restarted.has(endpoint) || this.offlineSince.has(endpoint) || this.checks.has(endpoint)) continue;
+      const dead = deadReplicasOn(view, endpoint).filter((k) => !busy.has(k));
+      if (dead.length === 0) continue;
+      this.deps.logger.warn('healthy tablet has dead replicas no op is working on: recovering them', { endpoint, partitions: dead });
+      const r = await this.submit({ kind: 'recoverEndpoint', endpoint, needRestore: false }, 'autoFailover');
+      if (!r.ok) this.deps.logger.warn('reconcile: recover ops not created', { endpoint, error: r.message });
+    }
   }
 
   stop(): void {
+    this.reconcileTimer?.cancel();
+    this.reconcileTimer = undefined;
     this.runner?.stop();
     this.runner = undefined;
     for (const t of this.checks.values()) t.cancel();
@@ -105,6 +176,17 @@ export class ClusterOps {
         void this.tabletOffline(endpoint, startup);
       }),
     );
+  }
+
+  private async markEndpointDead(endpoint: string): Promise<Result<void>> {
+    const edits = endpointTableAliveEdits(this.host.view().tables.values(), endpoint, false);
+    const byTable = new Map<number, typeof edits>();
+    for (const e of edits) byTable.set(e.tid, [...(byTable.get(e.tid) ?? []), e]);
+    for (const [tid, list] of byTable) {
+      const r = await this.host.applyEdits(tid, list);
+      if (!r.ok) return r;
+    }
+    return ok(undefined);
   }
 
   private async tabletOffline(endpoint: string, startup: boolean): Promise<void> {
@@ -171,6 +253,14 @@ export class ClusterOps {
       OfflineEndpoint: leaderOnly(async (body) => {
         const r = parse(object({ endpoint: str, concurrency: optional(int) }), 'OfflineEndpoint', body);
         if (!r.ok) return r;
+        const view = this.host.view();
+        if (view.autoFailover) return fail(Code.autoFailoverIsEnabled, 'OfflineEndpoint refused: auto_failover is enabled');
+        if (!view.tablets.has(r.value.endpoint)) return fail(Code.endpointIsNotExist, `tablet ${r.value.endpoint} is not known`);
+        // Mark the endpoint's replicas not alive now, as the failover path does, so that clients stop
+        // using them at once and a recoverendpoint issued right after sees them as needing recovery
+        // (its ops queue behind the offline ones on each partition).
+        const marked = await this.markEndpointDead(r.value.endpoint);
+        if (!marked.ok) return marked;
         return this.opCommand({ kind: 'offlineEndpoint', ...r.value }, 'offline endpoint ok');
       }),
       RecoverEndpoint: leaderOnly(async (body) => {

@@ -140,6 +140,7 @@ export class NameServer implements ClusterOpsHost {
         },
         tabletHeartbeatTimeoutMs: c.tabletHeartbeatTimeoutMs,
         tabletOfflineCheckIntervalMs: c.tabletOfflineCheckIntervalMs,
+        reconcileIntervalMs: Math.max(5000, 5 * options.tableStatusIntervalMs),
         tickIntervalMs: c.taskWaitTimeMs,
         taskStatusIntervalMs: c.taskStatusIntervalMs,
         tabletCallTimeoutMs: options.tabletCallTimeoutMs,

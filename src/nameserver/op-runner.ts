@@ -135,6 +135,17 @@ export class OpRunner {
     });
   }
 
+  /** Partitions (`tid_pid`) with an unfinished op, or undefined while op ids are being allocated. */
+  busyPartitions(): Set<string> | undefined {
+    if (this.engine.outstandingTickets().length > 0) return undefined;
+    const out = new Set<string>();
+    for (const id of this.engine.queueOpIds().flat()) {
+      const op = this.engine.op(id);
+      if (op) out.add(`${op.tid}_${op.pid}`);
+    }
+    return out;
+  }
+
   show(filter: OpStatusFilter): OpStatusRow[] {
     return this.engine.show(filter, this.now());
   }

@@ -1,7 +1,7 @@
 /**
  * The sending end of a snapshot transfer (cluster.md §7.6, the reference's FileSender): the table
  * meta, the snapshot data file named in MANIFEST, then MANIFEST itself (last, so the receiver has
- * a manifest only once the data file is whole). Each file goes as ReceiveFile, SendData blocks of
+ * a manifest only once the data file is whole); only the meta when there is no snapshot. Each file goes as ReceiveFile, SendData blocks of
  * `streamBlockBytes` with their crc32, then CheckFile (size and crc of the whole file). The rate
  * is held to `streamBandwidthBytesPerSec`. A failed block is resent and a failed file restarted,
  * each up to `sendFileMaxTry` attempts.
@@ -22,7 +22,7 @@ export interface SnapshotTarget {
 }
 
 export interface SentSnapshot {
-  /** Files sent, in order (empty when there is no snapshot). */
+  /** Files sent, in order (only the meta when there is no snapshot). */
   readonly files: readonly string[];
   readonly bytes: number;
 }
@@ -56,19 +56,25 @@ export class SnapshotSender {
     const manifestPath = joinPath(snapshotDir, MANIFEST_FILE);
     let manifestBytes: Uint8Array;
     let metaBytes: Uint8Array;
+    let hasSnapshot: boolean;
     try {
-      if (!(await disk.exists(manifestPath))) return ok({ files: [], bytes: 0 });
-      manifestBytes = await disk.readFile(manifestPath);
+      hasSnapshot = await disk.exists(manifestPath);
+      manifestBytes = hasSnapshot ? await disk.readFile(manifestPath) : new Uint8Array(0);
       metaBytes = await disk.readFile(joinPath(partitionDir, metaFile));
     } catch (error) {
       return fail(Code.ioError, `sending the snapshot of ${partitionDir} failed: ${describeError(error)}`);
     }
-    const manifest = parseManifest(manifestBytes, manifestPath);
-    if (!manifest.ok) return manifest;
+    const manifest = hasSnapshot ? parseManifest(manifestBytes, manifestPath) : undefined;
+    if (manifest && !manifest.ok) return manifest;
     this.#startMs = this.env.clock.monotonicMs();
     this.#sentBytes = 0;
+    // The meta goes even without a snapshot (the reference then sends nothing): a receiver that
+    // has no replica on disk (dropped, or never had one) can then load an empty replica that
+    // catches up from the leader's binlog, instead of failing LoadTable on every retry (found by
+    // the simulator: kReAddReplicaWithDropOP of a table without a snapshot never succeeded).
     const sentMeta = await this.#sendFile('', metaFile, bytesSource(metaBytes));
     if (!sentMeta.ok) return sentMeta;
+    if (!manifest) return ok({ files: [metaFile], bytes: this.#sentBytes });
     const dataPath = joinPath(snapshotDir, manifest.value.dataFile);
     let handle: FileHandle;
     try {

@@ -62,9 +62,11 @@ describe('buildTasks', () => {
     ]);
   });
 
-  it('RecoverTable detaches a follower from the leader first, not a leader or the placeholder', () => {
+  it('RecoverTable detaches a dead follower from the leader first, not an alive one, a leader or the placeholder', () => {
     const data = { endpoint: 'b', offsetDelta: 100, isLeader: false, concurrency: 2 };
-    expect(build({ opType: 'kRecoverTableOP', data }, all, 0)).toEqual(['0:kDelReplica@a', '1:kRecoverTable@b']);
+    const bDead = viewOf({ tables: [tableOf(1, 't', [['a*', 'b-', 'c']])], healthy: ['a', 'b', 'c'] });
+    expect(build({ opType: 'kRecoverTableOP', data }, bDead, 0)).toEqual(['0:kDelReplica@a', '1:kRecoverTable@b']);
+    expect(build({ opType: 'kRecoverTableOP', data }, all, 0)).toEqual(['0:kRecoverTable@b']);
     expect(build({ opType: 'kRecoverTableOP', data: { ...data, endpoint: 'a' } }, all, 1)).toEqual(['0:kRecoverTable@a']);
     expect(build({ opType: 'kRecoverTableOP', data: { ...data, endpoint: OFFLINE_LEADER_ENDPOINT } }, all, 1)).toEqual([
       `0:kRecoverTable@${OFFLINE_LEADER_ENDPOINT}`,

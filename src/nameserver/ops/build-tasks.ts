@@ -116,7 +116,10 @@ export function buildTasks(op: OpInfo, view: ClusterView, config: BuildConfig): 
       const e = op.data.endpoint;
       if (e !== OFFLINE_LEADER_ENDPOINT) {
         const meta = findReplica(partition, e);
-        if (meta && !meta.isLeader) {
+        // Only a dead follower is detached: for an alive one (a recovery queued before another op
+        // brought it back) the RecoverTable task does nothing, and detaching it would leave a
+        // replica marked alive that its leader no longer replicates to (found by the simulator).
+        if (meta && !meta.isLeader && !meta.isAlive) {
           const l = leader();
           if (!l.ok) return l;
           add({ type: 'kDelReplica', endpoint: l.value, desEndpoint: e });
