@@ -65,6 +65,12 @@ export const TASK_TYPES = {
   kAddMultiTableIndex: 33,
   kAddTableIndex: 34,
   kCreateProcedure: 35,
+  /**
+   * Ours, not the reference's: the first task of a ChangeLeader op tells the old leader to stop
+   * accepting writes before a new leader is chosen (src/nameserver/ops/DESIGN.md, "Fencing").
+   * Numbered far from the reference's range so it never collides with a value the reference adds.
+   */
+  kFenceOldLeader: 1001,
 } as const;
 
 export type TaskType = keyof typeof TASK_TYPES;

@@ -3,92 +3,15 @@
  * engine works with the names; the numbers are what a TaskInfo carries on the wire and what tools
  * that speak the reference's protocol expect.
  */
-export const OP_TYPE = {
-  kMakeSnapshotOP: 1,
-  kAddReplicaOP: 2,
-  kDelReplicaOP: 3,
-  kChangeLeaderOP: 4,
-  kOfflineReplicaOP: 5,
-  kReAddReplicaOP: 6,
-  kReAddReplicaNoSendOP: 7,
-  kReAddReplicaWithDropOP: 8,
-  kReAddReplicaSimplifyOP: 9,
-  kUpdateTableAliveOP: 10,
-  kMigrateOP: 11,
-  kReLoadTableOP: 12,
-  kUpdatePartitionStatusOP: 13,
-  kRecoverTableOP: 14,
-  kCreateTableRemoteOP: 15,
-  kDropTableRemoteOP: 16,
-  kAddReplicaSimplyRemoteOP: 17,
-  kDelReplicaRemoteOP: 18,
-  kAddReplicaRemoteOP: 19,
-  kAddIndexOP: 20,
-  kDeployOP: 21,
-} as const;
-
-export type OpTypeName = keyof typeof OP_TYPE;
-
-export const TASK_TYPE = {
-  kMakeSnapshot: 1,
-  kPauseSnapshot: 2,
-  kRecoverSnapshot: 3,
-  kSendSnapshot: 4,
-  kLoadTable: 5,
-  kAddReplica: 6,
-  kAddTableInfo: 7,
-  kDelReplica: 8,
-  kDelTableInfo: 9,
-  kChangeLeader: 10,
-  kUpdatePartitionStatus: 11,
-  kDropTable: 12,
-  kUpdateTableAlive: 13,
-  kUpdateTableInfo: 14,
-  kSelectLeader: 15,
-  kUpdateLeaderInfo: 16,
-  kRecoverTable: 17,
-  kCheckBinlogSyncProgress: 18,
-  kCreateTableRemote: 19,
-  kDropTableRemote: 20,
-  kAddReplicaNSRemote: 21,
-  kDumpIndexData: 22,
-  kSendIndexData: 23,
-  kLoadIndexData: 24,
-  kExtractIndexData: 25,
-  kAddIndexToTablet: 26,
-  kTableSyncTask: 27,
-  kSendIndexRequest: 28,
-  kExtractIndexRequest: 29,
-  kLoadIndexRequest: 30,
-  kAddIndexToTabletRequest: 31,
-  kAddIndexToTableInfo: 32,
-  kAddMultiTableIndex: 33,
-  kAddTableIndex: 34,
-  kCreateProcedure: 35,
-  /**
-   * Ours, not the reference's: the first task of a ChangeLeader op tells the old leader to stop
-   * accepting writes before a new leader is chosen (DESIGN.md, "Fencing"). Numbered far from the
-   * reference's range so it can never collide with a value the reference adds later.
-   */
-  kFenceOldLeader: 1001,
-} as const;
-
-export type TaskTypeName = keyof typeof TASK_TYPE;
-
-export const TASK_STATUS = {
-  kInited: 1,
-  kDoing: 2,
-  kDone: 3,
-  kFailed: 4,
-  kCanceled: 5,
-} as const;
-
-export type TaskStatusName = keyof typeof TASK_STATUS;
-
-/** Done, Failed and Canceled are final; Inited and Doing are not. */
-export function isFinished(status: TaskStatusName): boolean {
-  return status === 'kDone' || status === 'kFailed' || status === 'kCanceled';
-}
+export {
+  OP_TYPES as OP_TYPE,
+  TASK_STATUSES as TASK_STATUS,
+  TASK_TYPES as TASK_TYPE,
+  isTaskFinished as isFinished,
+  type OpType as OpTypeName,
+  type TaskStatus as TaskStatusName,
+  type TaskType as TaskTypeName,
+} from '../../protocol/ops-types.js';
 
 /** recoverendpoint's placeholder for "the replica marked is_leader && !is_alive" (cluster.md §6.3). */
 export const OFFLINE_LEADER_ENDPOINT = 'OFFLINE_LEADER_ENDPOINT';
