@@ -154,6 +154,10 @@ export class OpRunner {
   private async execute(actions: readonly Action[]): Promise<void> {
     const queue = [...actions];
     while (queue.length > 0) {
+      // A stopped runner (leadership lost, maybe regained by a new runner that reloaded the op
+      // records) must not act on: its engine is stale, and an op record it wrote now would be
+      // an orphan the new runner never loads (found by the simulator).
+      if (!this.running) return;
       const a = queue.shift()!;
       switch (a.kind) {
         case 'allocateOpIds': {
@@ -218,6 +222,7 @@ export class OpRunner {
         }
         return;
       } catch (err) {
+        if (!this.running) return;
         if (!this.host.isLeaderNow()) throw new Error(`op ${op.opId} not persisted: this nameserver lost leadership (${String(err)})`);
         this.deps.logger.warn('persisting an op failed; retrying', { opId: op.opId, attempt, error: String(err) });
         await new Promise<void>((resolve) => this.deps.timers.after(Math.min(2000, 100 * (attempt + 1)), resolve));
@@ -356,12 +361,18 @@ export class OpRunner {
       case 'kSelectLeader': {
         const newTerm = await this.host.bumpTerm(2);
         const curTerm = newTerm - 1;
+        const answers = await Promise.all(
+          task.followers.map(async (ep) => ({
+            ep,
+            r: await callTablet(this.host.tabletClient(ep), 'AppendEntries', { ...ids, term: curTerm, preLogIndex: 0 }, t),
+          })),
+        );
         const followerOffsets = [];
-        for (const ep of task.followers) {
-          const r = await callTablet(this.host.tabletClient(ep), 'AppendEntries', { ...ids, term: curTerm, preLogIndex: 0 }, t);
-          if (!r.ok) return fail(r.code, `select leader: follower ${ep} did not answer: ${r.message}`);
-          followerOffsets.push({ endpoint: ep, offset: r.value.offset });
+        for (const { ep, r } of answers) {
+          if (r.ok) followerOffsets.push({ endpoint: ep, offset: r.value.offset });
+          else this.deps.logger.warn('select leader: a follower did not answer; it is left out', { endpoint: ep, error: r.message });
         }
+        if (followerOffsets.length === 0) return fail(Code.noAliveFollower, 'select leader: no follower answered');
         return ok({ type: 'kSelectLeader', curTerm, followerOffsets });
       }
       case 'kChangeLeader': {

@@ -33,7 +33,17 @@ export class TabletRegistration {
   }
 
   async start(): Promise<void> {
-    await this.coord.ensurePath(this.nodesPath);
+    // A busy machine can drop the first connection; keep trying (the node is not serving yet).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.coord.ensurePath(this.nodesPath);
+        break;
+      } catch (err) {
+        if (this.stopped || attempt >= 50) throw err;
+        this.logger.warn('ZooKeeper not reachable yet; retrying', { error: String(err), attempt });
+        await new Promise<void>((resolve) => this.timers.after(Math.min(2000, 100 * (attempt + 1)), resolve));
+      }
+    }
     this.unsubscribe = this.coord.onSession((event) => {
       if (event === 'expired' && !this.stopped) {
         this.startup = false;

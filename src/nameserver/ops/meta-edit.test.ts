@@ -26,6 +26,13 @@ describe('applyMetaEdit', () => {
     expect(applyMetaEdit(t, { kind: 'setLeader', tid: 1, pid: 0, leader: 'z', term: 4, offset: 1 }).ok).toBe(false);
   });
 
+  it('UpdateLeaderInfo marks alive replicas outside the new follower set not alive (the simulator found acked sync writes lost otherwise)', () => {
+    const r = apply(t, { kind: 'setLeader', tid: 1, pid: 0, leader: 'b', term: 4, offset: 41, followers: [] });
+    expect(show(r)).toBe('a*- b* c-');
+    const kept = apply(t, { kind: 'setLeader', tid: 1, pid: 0, leader: 'b', term: 4, offset: 41, followers: ['c'] });
+    expect(show(kept)).toBe('a*- b* c');
+  });
+
   it('AddTableInfo appends a dead follower and is idempotent for a follower', () => {
     const added = apply(t, { kind: 'addReplicaMeta', tid: 1, pid: 0, endpoint: 'd' });
     expect(show(added)).toBe('a* b c d-');

@@ -26,7 +26,20 @@ export type MetaEdit =
       readonly isAlive: boolean;
     }
   /** UpdateLeaderInfo: see applySetLeader. */
-  | { readonly kind: 'setLeader'; readonly tid: number; readonly pid: number; readonly leader: string; readonly term: number; readonly offset: number }
+  | {
+      readonly kind: 'setLeader';
+      readonly tid: number;
+      readonly pid: number;
+      readonly leader: string;
+      readonly term: number;
+      readonly offset: number;
+      /**
+       * The new leader's followers. Any other replica still marked alive is marked not alive: the
+       * new leader does not replicate to it, so it must neither serve nor be elected until it is
+       * recovered. Absent in records written before this field existed.
+       */
+      readonly followers?: readonly string[];
+    }
   /** `settablepartition`: replace a partition's replicas (and optionally its term history) wholesale. */
   | {
       readonly kind: 'replacePartition';
@@ -57,9 +70,11 @@ function applySetLeader(partition: TablePartition, edit: Extract<MetaEdit, { kin
   if (!partition.replicas.some((r) => r.endpoint === edit.leader)) {
     return fail(Code.invalidParameter, `update leader info failed: ${edit.leader} is not a replica of ${where(edit)}`);
   }
+  const followers = edit.followers === undefined ? undefined : new Set(edit.followers);
   const replicas = partition.replicas.map((r) => {
     if (r.endpoint === edit.leader) return { ...r, isLeader: true, isAlive: true };
     if (r.isLeader && r.isAlive) return { ...r, isAlive: false };
+    if (followers && r.isAlive && !followers.has(r.endpoint)) return { ...r, isAlive: false };
     return r;
   });
   const known = partition.termOffsets.some((t) => t.term === edit.term);

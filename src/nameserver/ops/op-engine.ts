@@ -758,7 +758,15 @@ export class OpEngine {
         if (def.type === 'kChangeLeader') {
           this.runLocal(entry, l, { type: 'kChangeLeader', leader: d.leader, followers: d.followers.filter((f) => f !== d.leader), term: d.term });
         } else {
-          this.runEdit(entry, l, 'kUpdateLeaderInfo', { kind: 'setLeader', tid, pid, leader: d.leader, term: d.term, offset: d.offset });
+          this.runEdit(entry, l, 'kUpdateLeaderInfo', {
+            kind: 'setLeader',
+            tid,
+            pid,
+            leader: d.leader,
+            term: d.term,
+            offset: d.offset,
+            followers: d.followers.filter((f) => f !== d.leader),
+          });
         }
         return;
       }
@@ -852,7 +860,15 @@ export class OpEngine {
         if (d.fencedOffset !== null && d.fencedOffset > chosen.value.offset) {
           this.log('warn', `op ${opId}: new leader ${chosen.value.leader} is at offset ${chosen.value.offset}; the fenced old leader had reached ${d.fencedOffset}: those entries are lost`);
         }
-        entry.info = withChangeLeaderData(entry.info, { leader: chosen.value.leader, offset: chosen.value.offset, term: result.curTerm + 1 });
+        // Only followers that answered stay followers of the new leader (the others are marked not
+        // alive by UpdateLeaderInfo and recovered later), so a sync table never waits on them.
+        const answered = new Set(result.followerOffsets.map((o) => o.endpoint));
+        entry.info = withChangeLeaderData(entry.info, {
+          leader: chosen.value.leader,
+          offset: chosen.value.offset,
+          term: result.curTerm + 1,
+          followers: d.followers.filter((f) => answered.has(f)),
+        });
         this.log('info', `op ${opId}: selected leader ${chosen.value.leader} offset ${chosen.value.offset} term ${result.curTerm + 1}`);
         setLeafStatus(l, 'kDone');
         return;

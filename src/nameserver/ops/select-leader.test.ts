@@ -37,10 +37,14 @@ describe('selectLeader', () => {
     expect(r).toEqual({ ok: true, value: { leader: 'b', offset: 3 } });
   });
 
-  it('fails when a follower did not answer, or the candidate is not a follower', () => {
-    const missing = selectLeader({ followers: ['a', 'b'], offsets: [{ endpoint: 'a', offset: 1 }], candidate: null }, seededRng(1));
-    expect(missing.ok).toBe(false);
-    if (!missing.ok) expect(missing.message).toMatch(/follower\(s\) b/);
+  it('leaves out followers that did not answer, and fails only when none answered or the candidate is not a follower', () => {
+    const partial = selectLeader({ followers: ['a', 'b'], offsets: [{ endpoint: 'a', offset: 1 }], candidate: null }, seededRng(1));
+    expect(partial).toEqual({ ok: true, value: { leader: 'a', offset: 1 } });
+    const none = selectLeader({ followers: ['a', 'b'], offsets: [], candidate: null }, seededRng(1));
+    expect(none.ok).toBe(false);
+    if (!none.ok) expect(none.message).toMatch(/no follower answered \(a, b\)/);
+    const silentCandidate = selectLeader({ followers: ['a', 'b'], offsets: [{ endpoint: 'a', offset: 1 }], candidate: 'b' }, seededRng(1));
+    expect(silentCandidate.ok).toBe(false);
     const stranger = selectLeader({ followers: ['a'], offsets: [{ endpoint: 'a', offset: 1 }], candidate: 'z' }, seededRng(1));
     expect(stranger.ok).toBe(false);
   });

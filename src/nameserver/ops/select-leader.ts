@@ -12,7 +12,7 @@ import type { FollowerOffset } from './task-defs.js';
 export interface SelectLeaderInput {
   /** The op's followers (ChangeLeaderData.followers). */
   readonly followers: readonly string[];
-  /** What FollowOfNoOne returned, one entry per follower. */
+  /** What FollowOfNoOne returned, one entry per follower that answered. */
   readonly offsets: readonly FollowerOffset[];
   readonly candidate: string | null;
 }
@@ -25,20 +25,22 @@ export interface SelectedLeader {
 
 export function selectLeader(input: SelectLeaderInput, rng: Rng): Result<SelectedLeader> {
   const byEndpoint = new Map(input.offsets.map((o) => [o.endpoint, o.offset]));
-  const missing = input.followers.filter((f) => !byEndpoint.has(f));
-  if (missing.length > 0) {
-    return fail(Code.noAliveFollower, `select leader failed: no offset from follower(s) ${missing.join(', ')}`);
-  }
   if (input.followers.length === 0) return fail(Code.noAliveFollower, 'select leader failed: the op has no followers');
+  // Followers that did not answer are left out (the op marks them not alive when the new leader
+  // takes over) rather than failing the op, which would leave a fenced partition with no leader.
+  const answered = input.followers.filter((f) => byEndpoint.has(f));
+  if (answered.length === 0) {
+    return fail(Code.noAliveFollower, `select leader failed: no follower answered (${input.followers.join(', ')})`);
+  }
   if (input.candidate !== null) {
     const offset = byEndpoint.get(input.candidate);
     if (offset === undefined || !input.followers.includes(input.candidate)) {
-      return fail(Code.invalidParameter, `select leader failed: candidate ${input.candidate} is not one of the followers`);
+      return fail(Code.invalidParameter, `select leader failed: candidate ${input.candidate} is not one of the answering followers`);
     }
     return ok({ leader: input.candidate, offset });
   }
-  const max = Math.max(...input.followers.map((f) => byEndpoint.get(f)!));
-  const best = input.followers.filter((f) => byEndpoint.get(f) === max);
+  const max = Math.max(...answered.map((f) => byEndpoint.get(f)!));
+  const best = answered.filter((f) => byEndpoint.get(f) === max);
   const leader = best.length === 1 ? best[0]! : best[rng.int(best.length)]!;
   return ok({ leader, offset: max });
 }
