@@ -4,6 +4,7 @@ import { type Disk, type FileHandle, joinPath } from '../ports/disk.js';
 import type { Logger } from '../ports/logger.js';
 import { type ScanState, isValidFrameAfter, plausibleFrameLength, scanFrames } from './frame-scan.js';
 import { PositionsInterner } from './positions-interner.js';
+import type { LogEntry } from './log-entry.js';
 import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeSegmentHeader, parseSegmentFileName } from './segment-format.js';
 
 /**
@@ -119,13 +120,26 @@ export async function listSegments(disk: Disk, dir: string, crc32: Crc32Fn): Pro
   }
 }
 
+/** Entries to hand out while the layout is verified (recovery): one pass over the log, not two. */
+export interface LayoutReplay {
+  /** Entries with an offset at or above this are decoded and visited, in offset order. */
+  readonly fromOffset: number;
+  readonly visit: (entry: LogEntry) => void;
+}
+
 /**
  * Lists the segments and verifies the last one to its end. A torn or corrupt tail (an incomplete
  * or bad record with nothing valid after it, or a last file whose header never made it to disk)
  * is truncated (or the file removed), logged and reported. Damage followed by valid records is
  * corruption and fails, naming the file and byte.
+ *
+ * With `replay`, every entry at or above `replay.fromOffset` is visited during the same scan:
+ * the finished segments from the one holding `fromOffset` are read and checked too (damage there
+ * is corruption, and so is a gap between segments), then the last one. Entries before a torn tail
+ * are visited; when the scan then finds corruption the visits were of entries it does not vouch
+ * for beyond the failure, so the caller discards what it built.
  */
-export async function openLayout(env: LayoutEnv): Promise<Result<BinlogLayout>> {
+export async function openLayout(env: LayoutEnv, replay?: LayoutReplay): Promise<Result<BinlogLayout & { readonly visited: number }>> {
   const listed = await listSegments(env.disk, env.dir, env.crc32);
   if (!listed.ok) return listed;
   const { segments, brokenLast } = listed.value;
@@ -152,10 +166,20 @@ export async function openLayout(env: LayoutEnv): Promise<Result<BinlogLayout>> 
   const last = segments[segments.length - 1];
   if (!last) {
     if (tornTail) env.logger.warn('binlog tail truncated', { ...tornTail });
-    const empty = { segments, lastOffset: 0, lastSegmentBytes: 0, lastSegmentCheckpoints: [] };
+    const empty = { segments, lastOffset: 0, lastSegmentBytes: 0, lastSegmentCheckpoints: [], visited: 0 };
     return ok(tornTail ? { ...empty, tornTail } : empty);
   }
-  const scanned = await scanLastSegment(env, last);
+  const interner = new PositionsInterner();
+  const counts = { visited: 0 };
+  if (replay) {
+    let first = segments.length - 1;
+    while (first > 0 && segments[first]!.firstOffset > replay.fromOffset) first--;
+    for (let i = first; i < segments.length - 1; i++) {
+      const replayed = await replayFinishedSegment(env, segments[i]!, segments[i + 1]!, replay, interner, counts);
+      if (!replayed.ok) return replayed;
+    }
+  }
+  const scanned = await scanLastSegment(env, last, interner, counts, replay);
   if (!scanned.ok) return scanned;
   const { lastOffset, validBytes, checkpoints } = scanned.value;
   if (scanned.value.tornTail) {
@@ -166,8 +190,57 @@ export async function openLayout(env: LayoutEnv): Promise<Result<BinlogLayout>> 
     tornTail = { ...tornTail, lastOffset };
   }
   if (tornTail) env.logger.warn('binlog tail truncated', { ...tornTail });
-  const layout = { segments, lastOffset, lastSegmentBytes: validBytes, lastSegmentCheckpoints: checkpoints };
+  const layout = { segments, lastOffset, lastSegmentBytes: validBytes, lastSegmentCheckpoints: checkpoints, visited: counts.visited };
   return ok(tornTail ? { ...layout, tornTail } : layout);
+}
+
+/** Reads and checks a segment that a newer one follows, visiting its entries from `replay.fromOffset`. */
+async function replayFinishedSegment(
+  env: LayoutEnv,
+  segment: SegmentInfo,
+  next: SegmentInfo,
+  replay: LayoutReplay,
+  interner: PositionsInterner,
+  counts: { visited: number },
+): Promise<Result<void>> {
+  const path = joinPath(env.dir, segment.name);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await env.disk.open(path, 'read');
+    const fileBytes = await handle.size();
+    const state: ScanState = { pos: 0, nextOffset: segment.firstOffset };
+    const options = { crc32: env.crc32, interner, fromOffset: replay.fromOffset, toOffset: Number.POSITIVE_INFINITY, maxEntries: Number.POSITIVE_INFINITY, visit: replay.visit };
+    let filePos = SEGMENT_HEADER_BYTES;
+    let readBytes = env.readChunkBytes;
+    while (filePos < fileBytes) {
+      const buf = await handle.read(filePos, Math.min(readBytes, fileBytes - filePos));
+      state.pos = 0;
+      const stop = scanFrames(buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength), buf.length, state, options, counts);
+      filePos += state.pos;
+      if (stop.kind === 'bad') return fail(Code.corruption, `binlog segment ${path} is corrupt at byte ${filePos}: ${stop.problem}: ${stop.detail}`);
+      if (filePos >= fileBytes) break;
+      const frameBytes = plausibleFrameLength(buf, state.pos);
+      const needed = frameBytes < 0 ? FRAME_HEADER_BYTES : frameBytes;
+      if (filePos + needed > fileBytes) {
+        return fail(
+          Code.corruption,
+          `binlog segment ${path} is corrupt at byte ${filePos}: incomplete record (${fileBytes - filePos} bytes) at the end of a finished segment`,
+        );
+      }
+      readBytes = Math.max(env.readChunkBytes, needed);
+    }
+    if (next.firstOffset !== state.nextOffset) {
+      return fail(
+        Code.corruption,
+        `binlog ${env.dir} has a gap: ${path} ends before offset ${state.nextOffset} but ${next.name} starts at offset ${next.firstOffset}`,
+      );
+    }
+    return ok(undefined);
+  } catch (error) {
+    return fail(Code.ioError, `reading binlog segment ${path} failed: ${describeError(error)}`);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 interface ScannedSegment {
@@ -177,16 +250,27 @@ interface ScannedSegment {
   readonly tornTail?: TornTailReport;
 }
 
-async function scanLastSegment(env: LayoutEnv, segment: SegmentInfo): Promise<Result<ScannedSegment>> {
+async function scanLastSegment(
+  env: LayoutEnv,
+  segment: SegmentInfo,
+  interner: PositionsInterner,
+  counts: { visited: number },
+  replay: LayoutReplay | undefined,
+): Promise<Result<ScannedSegment>> {
   const path = joinPath(env.dir, segment.name);
   let handle: FileHandle | undefined;
   try {
     handle = await env.disk.open(path, 'append');
     const fileBytes = await handle.size();
-    const interner = new PositionsInterner();
     const state: ScanState = { pos: 0, nextOffset: segment.firstOffset };
-    const counts = { visited: 0 };
-    const options = { crc32: env.crc32, interner, fromOffset: Number.POSITIVE_INFINITY, toOffset: Number.POSITIVE_INFINITY, maxEntries: Number.POSITIVE_INFINITY };
+    const options = {
+      crc32: env.crc32,
+      interner,
+      fromOffset: replay?.fromOffset ?? Number.POSITIVE_INFINITY,
+      toOffset: Number.POSITIVE_INFINITY,
+      maxEntries: Number.POSITIVE_INFINITY,
+      ...(replay ? { visit: replay.visit } : {}),
+    };
     let filePos = SEGMENT_HEADER_BYTES;
     let readBytes = env.readChunkBytes;
     let damage: { at: number; reason: string } | undefined;
@@ -197,6 +281,10 @@ async function scanLastSegment(env: LayoutEnv, segment: SegmentInfo): Promise<Re
       const stop = scanFrames(buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength), buf.length, state, options, counts);
       filePos += state.pos;
       if (state.pos > 0) checkpoints.push({ offset: state.nextOffset, filePos });
+      if (stop.kind === 'bad' && stop.problem === 'badEntry') {
+        // The record is whole and its crc holds: an entry this build cannot read is never a torn write.
+        return fail(Code.corruption, `binlog segment ${path} is corrupt at byte ${filePos}: ${stop.problem}: ${stop.detail}`);
+      }
       if (stop.kind === 'bad') {
         damage = { at: filePos, reason: `${stop.problem}: ${stop.detail}` };
         break;

@@ -4,8 +4,9 @@ import { Code, type Failure, type Result, fail, ok, okVoid } from '../base/statu
 import type { TimerHandle, Timers } from '../ports/clock.js';
 import { type Disk, type FileHandle, joinPath } from '../ports/disk.js';
 import type { Logger } from '../ports/logger.js';
-import { type SegmentInfo, type TornTailReport, describeError, openLayout } from './binlog-layout.js';
+import { type BinlogLayout, type SegmentInfo, type TornTailReport, describeError, openLayout } from './binlog-layout.js';
 import { encodeEntry, encodedEntryBytes } from './entry-codec.js';
+import { crc32Range } from './frame-crc.js';
 import type { LogEntry, NewLogEntry } from './log-entry.js';
 import {
   FRAME_HEADER_BYTES,
@@ -40,6 +41,11 @@ export interface BinlogWriterOptions {
   readonly waitersMax?: number;
   /** Bytes per read while verifying the last segment at open (default 4 MiB). */
   readonly readChunkBytes?: number;
+  /**
+   * The directory's layout as `openLayout` verified (and repaired) it just before, with nothing
+   * written since (recovery hands over what its replay checked): open then skips its own scan.
+   */
+  readonly layout?: BinlogLayout;
 }
 
 export interface BinlogOpenReport {
@@ -71,6 +77,8 @@ const BATCH_BYTES_INITIAL = 64 * 1024;
 /** A batch stops growing here and the next append starts a new one (bounds copying on growth). */
 const BATCH_BYTES_MAX = 1024 * 1024;
 const WAITERS_MAX_DEFAULT = 1 << 20;
+/** Batches up to this size are written with appendSync when the disk has it. */
+const SYNC_WRITE_BYTES_MAX = 16 * 1024;
 
 /**
  * Appends entries to the segment files of one replica's binlog. `append` is synchronous: it
@@ -94,6 +102,11 @@ export class BinlogWriter {
   #segmentBytes: number;
   #segmentEntries: number;
   readonly #pending: Batch[] = [];
+  /**
+   * A written batch buffer of the initial size, kept for the next batch: with one write in flight
+   * every append starts a batch, and a fresh zero-filled 64 KiB buffer per put is most of its cost.
+   */
+  #spare: { buf: Uint8Array; view: DataView } | undefined;
   #unflushedBytes = 0;
   #syncWanted = 0;
   #pumping = false;
@@ -135,7 +148,9 @@ export class BinlogWriter {
     } catch (error) {
       return fail(Code.ioError, `opening binlog ${dir} failed: ${describeError(error)}`);
     }
-    const layout = await openLayout({ disk, dir, crc32, logger, readChunkBytes: options.readChunkBytes ?? 4 * 1024 * 1024 });
+    const layout = options.layout
+      ? ok(options.layout)
+      : await openLayout({ disk, dir, crc32, logger, readChunkBytes: options.readChunkBytes ?? 4 * 1024 * 1024 });
     if (!layout.ok) return layout;
     const segments = [...layout.value.segments];
     let lastOffset = layout.value.lastOffset;
@@ -322,8 +337,18 @@ export class BinlogWriter {
       this.#segmentEntries = 0;
     }
     if (!batch || roll || batch.used + frameBytes > Math.max(BATCH_BYTES_MAX, batch.buf.length)) {
-      const buf = new Uint8Array(Math.max(batch ? BATCH_BYTES_MAX : BATCH_BYTES_INITIAL, frameBytes));
-      batch = { buf, view: new DataView(buf.buffer), used: 0, firstOffset: offset, lastOffset: offset - 1, rollBefore: roll };
+      const bytes = Math.max(batch ? BATCH_BYTES_MAX : BATCH_BYTES_INITIAL, frameBytes);
+      const spare = this.#spare;
+      let buf: Uint8Array;
+      let view: DataView;
+      if (spare !== undefined && bytes === spare.buf.length) {
+        this.#spare = undefined;
+        ({ buf, view } = spare);
+      } else {
+        buf = new Uint8Array(bytes);
+        view = new DataView(buf.buffer);
+      }
+      batch = { buf, view, used: 0, firstOffset: offset, lastOffset: offset - 1, rollBefore: roll };
       this.#pending.push(batch);
     } else if (batch.buf.length - batch.used < frameBytes) {
       const buf = new Uint8Array(Math.max(2 * batch.buf.length, batch.used + frameBytes));
@@ -334,7 +359,7 @@ export class BinlogWriter {
     const at = batch.used;
     const end = encodeEntry(entry, offset, batch.buf, batch.view, at + FRAME_HEADER_BYTES);
     if (end !== at + frameBytes) assert(false, `encoded entry ends at ${end - at}, expected ${frameBytes}`);
-    writeFrameHeader(batch.buf, at, payloadBytes, this.#o.crc32(batch.buf.subarray(at + FRAME_HEADER_BYTES, end)));
+    writeFrameHeader(batch.buf, at, payloadBytes, crc32Range(batch.buf, at + FRAME_HEADER_BYTES, end));
     batch.used = end;
     batch.lastOffset = offset;
     this.#segmentBytes += frameBytes;
@@ -390,7 +415,13 @@ export class BinlogWriter {
         if (!batch) break;
         if (batch.rollBefore) await this.#roll();
         if (batch.firstOffset !== this.#flushedOffset + 1) assert(false, `batch starts at ${batch.firstOffset} after flushed ${this.#flushedOffset}`);
-        await this.#handle.append(batch.buf.subarray(0, batch.used));
+        const bytes = batch.buf.subarray(0, batch.used);
+        // A small batch (a put or a few, at low concurrency) is written in place: a write through
+        // the thread pool costs more CPU in wake-ups than the write itself. Larger ones go async.
+        if (batch.used <= SYNC_WRITE_BYTES_MAX && this.#handle.appendSync !== undefined) this.#handle.appendSync(bytes);
+        else await this.#handle.append(bytes);
+        // The file has the bytes now: the buffer may be written again (every byte of a frame is).
+        if (batch.buf.length === BATCH_BYTES_INITIAL && this.#spare === undefined) this.#spare = { buf: batch.buf, view: batch.view };
         this.#unflushedBytes -= batch.used;
         this.#flushedOffset = batch.lastOffset;
         resolveUpTo(this.#flushedWaiters, this.#flushedOffset);

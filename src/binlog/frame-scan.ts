@@ -1,5 +1,6 @@
 import type { Crc32Fn } from '../base/crc32.js';
 import { decodeEntry, peekEntryOffset } from './entry-codec.js';
+import { crc32Range } from './frame-crc.js';
 import type { LogEntry } from './log-entry.js';
 import type { PositionsInterner } from './positions-interner.js';
 import { FRAME_HEADER_BYTES, PAYLOAD_BYTES_MAX, PAYLOAD_BYTES_MIN, readU32 } from './segment-format.js';
@@ -50,7 +51,8 @@ export function scanFrames(
   options: ScanOptions,
   counts: { visited: number },
 ): ScanStop {
-  const { crc32, interner, fromOffset, toOffset, maxEntries, visit } = options;
+  // Frames are small: their crc is computed in place (crc32Range), the injected crc32 is for large buffers.
+  const { interner, fromOffset, toOffset, maxEntries, visit } = options;
   let pos = state.pos;
   let next = state.nextOffset;
   try {
@@ -65,7 +67,7 @@ export function scanFrames(
       const payloadEnd = payloadStart + length;
       if (payloadEnd > end) return NEED_MORE;
       const stored = readU32(bytes, pos + 4);
-      const actual = crc32(bytes.subarray(payloadStart, payloadEnd));
+      const actual = crc32Range(bytes, payloadStart, payloadEnd);
       if (stored !== actual) {
         return { kind: 'bad', problem: 'badCrc', detail: `record crc ${stored} does not match the computed ${actual}` };
       }
@@ -103,11 +105,11 @@ export function plausibleFrameLength(bytes: Uint8Array, at: number): number {
  * above `afterOffset`. Used to tell a torn tail (nothing valid follows the damage) from corruption
  * in the middle (valid records follow it).
  */
-export function isValidFrameAfter(bytes: Uint8Array, at: number, afterOffset: number, crc32: Crc32Fn): boolean {
+export function isValidFrameAfter(bytes: Uint8Array, at: number, afterOffset: number, _crc32?: Crc32Fn): boolean {
   const frameLength = plausibleFrameLength(bytes, at);
   if (frameLength < 0 || at + frameLength > bytes.length) return false;
   const payloadStart = at + FRAME_HEADER_BYTES;
-  if (readU32(bytes, at + 4) !== crc32(bytes.subarray(payloadStart, at + frameLength))) return false;
+  if (readU32(bytes, at + 4) !== crc32Range(bytes, payloadStart, at + frameLength)) return false;
   const offset = peekEntryOffset(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), payloadStart);
   return Number.isSafeInteger(offset) && offset > afterOffset;
 }

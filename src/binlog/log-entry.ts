@@ -35,6 +35,20 @@ export interface LogEntry {
   readonly row?: Uint8Array;
   /** Delete: what to remove. */
   readonly delete?: DeleteSpec;
+  /**
+   * Put of an idempotent client request (feature idempotentPut, entry codec version 2): which
+   * request and which of its rows this is, so every replica knows which requests its log holds.
+   */
+  readonly requestId?: LogRequestId;
+}
+
+/** A client request id and the place of this entry's row in that request. */
+export interface LogRequestId {
+  readonly clientId: string;
+  readonly seq: number;
+  /** 0-based row of the request. */
+  readonly rowIndex: number;
+  readonly rowCount: number;
 }
 
 /** What a writer appends: the writer assigns the offset. */

@@ -23,6 +23,8 @@ export class TableHandle {
   private readonly keyColumns: number[][];
   private readonly keyTypes: ColumnType[][];
   private readonly indexByName = new Map<string, number>();
+  /** leaderOf by pid, filled on first use. */
+  private readonly leaders: Result<string>[] = [];
 
   constructor(readonly info: TableInfo) {
     this.codec = new RowCodec(info.schema.columns);
@@ -55,7 +57,7 @@ export class TableHandle {
   }
 
   /** Values in schema order from an array or an object keyed by column name (missing → default/NULL). */
-  toValues(input: RowInput): Result<Value[]> {
+  toValues(input: RowInput): Result<readonly Value[]> {
     const columns = this.info.schema.columns;
     if (Array.isArray(input)) {
       if (input.length !== columns.length) {
@@ -64,7 +66,7 @@ export class TableHandle {
           `put into '${this.qualifiedName}' failed: ${input.length} values for ${columns.length} columns (${columns.map((c) => c.name).join(', ')})`,
         );
       }
-      return ok([...input] as Value[]);
+      return ok(input as readonly Value[]);
     }
     const record = input as Readonly<Record<string, Value | undefined>>;
     const byLower = new Map(Object.keys(record).map((k) => [k.toLowerCase(), k]));
@@ -80,6 +82,14 @@ export class TableHandle {
         return v === undefined ? (c.defaultValue ?? null) : v;
       }),
     );
+  }
+
+  /** Encodes a row (for a table of one partition, where every row goes whole to partition 0). */
+  encodeRow(input: RowInput): Result<Uint8Array> {
+    const values = this.toValues(input);
+    if (!values.ok) return values;
+    const encoded = this.codec.encode(values.value);
+    return encoded.ok ? encoded : fail(encoded.code, `put into '${this.qualifiedName}' failed: ${encoded.message}`);
   }
 
   /** Encodes a row and splits it by partition. */
@@ -125,10 +135,15 @@ export class TableHandle {
 
   /** Leader endpoint of a partition (alive leader only). */
   leaderOf(pid: number): Result<string> {
-    const p = this.info.partitions.find((x) => x.pid === pid);
-    const leader = p?.replicas.find((r) => r.isLeader && r.isAlive);
-    if (!leader) return fail(Code.unavailable, `table '${this.qualifiedName}' partition ${pid} has no alive leader`);
-    return ok(leader.endpoint);
+    let leader = this.leaders[pid];
+    if (leader === undefined) {
+      // Metadata does not change under a handle (a reload makes a new one): found once per pid.
+      const p = this.info.partitions.find((x) => x.pid === pid);
+      const replica = p?.replicas.find((r) => r.isLeader && r.isAlive);
+      leader = replica ? ok(replica.endpoint) : fail(Code.unavailable, `table '${this.qualifiedName}' partition ${pid} has no alive leader`);
+      if (Number.isInteger(pid) && pid >= 0 && pid < this.info.partitionNum) this.leaders[pid] = leader;
+    }
+    return leader;
   }
 
   /** Alive replicas of a partition, leader first. */

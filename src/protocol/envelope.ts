@@ -85,11 +85,25 @@ export type BinaryDecoding = 'copy' | 'view';
  * msgpackr leaves room for the header in front of it. Fails for a value msgpack cannot carry.
  */
 export function encodeEnvelopeFrame(envelope: OutgoingEnvelope): Result<Uint8Array> {
+  return packFrame(toWire(envelope), envelope.kind);
+}
+
+/** encodeEnvelopeFrame of a request, without building the envelope object first (the client's hot path). */
+export function encodeRequestFrame(id: number, method: string, timeoutMs: number | undefined, body: unknown): Result<Uint8Array> {
+  return packFrame(requestWire(id, method, timeoutMs, body), 'request');
+}
+
+/** encodeEnvelopeFrame of a response (the server's hot path); `message` is only sent with a failure code. */
+export function encodeResponseFrame(id: number, code: number, message: string, body: unknown): Result<Uint8Array> {
+  return packFrame(responseWire(id, code, message, body), 'response');
+}
+
+function packFrame(wire: WireMap, kind: string): Result<Uint8Array> {
   let frame: Uint8Array;
   try {
-    frame = packr.pack(toWire(envelope), RESERVE_START_SPACE | FRAME_HEADER_BYTES);
+    frame = packr.pack(wire, RESERVE_START_SPACE | FRAME_HEADER_BYTES);
   } catch (error) {
-    return fail(Code.rpcBadRequest, `cannot encode ${envelope.kind}: ${errorText(error)}`);
+    return fail(Code.rpcBadRequest, `cannot encode ${kind}: ${errorText(error)}`);
   }
   writeFrameHeader(frame, frame.length - FRAME_HEADER_BYTES);
   return ok(frame);
@@ -125,15 +139,10 @@ type WireMap = Record<string, unknown>;
 
 function toWire(envelope: OutgoingEnvelope): WireMap {
   switch (envelope.kind) {
-    case 'request': {
-      const wire: WireMap = { kind: 'request', id: envelope.id, method: envelope.method, body: envelope.body };
-      if (envelope.timeoutMs !== undefined) wire['timeoutMs'] = envelope.timeoutMs;
-      return wire;
-    }
+    case 'request':
+      return requestWire(envelope.id, envelope.method, envelope.timeoutMs, envelope.body);
     case 'response':
-      return envelope.code === Code.ok
-        ? { kind: 'response', id: envelope.id, code: Code.ok, body: envelope.body }
-        : { kind: 'response', id: envelope.id, code: envelope.code, message: envelope.message };
+      return responseWire(envelope.id, envelope.code, envelope.message, envelope.body);
     case 'hello':
     case 'helloAck':
       return {
@@ -148,6 +157,14 @@ function toWire(envelope: OutgoingEnvelope): WireMap {
     case 'error':
       return { kind: 'error', code: envelope.code, message: envelope.message };
   }
+}
+
+function requestWire(id: number, method: string, timeoutMs: number | undefined, body: unknown): WireMap {
+  return timeoutMs === undefined ? { kind: 'request', id, method, body } : { kind: 'request', id, method, body, timeoutMs };
+}
+
+function responseWire(id: number, code: number, message: string, body: unknown): WireMap {
+  return code === Code.ok ? { kind: 'response', id, code: Code.ok, body } : { kind: 'response', id, code, message };
 }
 
 // Decoders check the fields they read and fill in defaults on the decoded map itself (it is a

@@ -197,9 +197,13 @@ export class RowCodec {
   }
 
   decode(row: Uint8Array): Value[] {
-    const view = new DataView(row.buffer, row.byteOffset, row.byteLength);
+    return this.decodeAt(row, 0);
+  }
+
+  /** Decodes the row starting at `start` inside `bytes` (no view of it needed). */
+  decodeAt(bytes: Uint8Array, start: number): Value[] {
     const out = new Array<Value>(this.columns.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.valueAt(row, 0, i, view);
+    for (let i = 0; i < out.length; i++) out[i] = this.valueAt(bytes, start, i, undefined);
     return out;
   }
 

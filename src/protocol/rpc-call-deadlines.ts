@@ -34,9 +34,14 @@ export class CallDeadlines<E extends DeadlineEntry> {
     private readonly onExpired: (entry: E) => void,
   ) {}
 
-  /** Starts tracking `entry`, which expires `timeoutMs` from now. */
-  add(entry: E, timeoutMs: number): void {
+  /**
+   * Starts tracking `entry`, which expires `timeoutMs` from now, rounded up to whole milliseconds:
+   * a caller passing what is left of a deadline passes a fraction, and a list per distinct
+   * fraction would mean a Map entry and a timer per call.
+   */
+  add(entry: E, timeoutMsExact: number): void {
     assert(!entry.deadlineTracked, 'a call is tracked at most once');
+    const timeoutMs = Math.ceil(timeoutMsExact);
     entry.timeoutMs = timeoutMs;
     entry.deadlineMs = this.clock.monotonicMs() + timeoutMs;
     entry.deadlineTracked = true;

@@ -57,11 +57,15 @@ export function arrayOf<T>(check: Check<T>, maxLength = 1_000_000): Check<T[]> {
   return (v, p) => {
     if (!Array.isArray(v)) return bad(p, 'an array', v);
     if (v.length > maxLength) return { ok: false, message: `field '${p}' has ${v.length} items, limit ${maxLength}` };
-    const out: T[] = [];
+    const out = new Array<T>(v.length);
     for (let i = 0; i < v.length; i++) {
-      const r = check(v[i], `${p}[${i}]`);
-      if (!r.ok) return r;
-      out.push(r.value);
+      // The item's path is only built for a failure (checks are pure: run it again to name it).
+      const r = check(v[i], p);
+      if (!r.ok) {
+        const named = check(v[i], `${p}[${i}]`);
+        return named.ok ? r : named;
+      }
+      out[i] = r.value;
     }
     return { ok: true, value: out };
   };
@@ -71,12 +75,14 @@ type Shape = Record<string, Check<unknown>>;
 type FromShape<S extends Shape> = { [K in keyof S]: S[K] extends Check<infer T> ? T : never };
 
 export function object<S extends Shape>(shape: S): Check<FromShape<S>> {
+  const fields = Object.entries(shape);
   return (v, p) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) {
       return bad(p || 'body', 'an object', v);
     }
     const out: Record<string, unknown> = {};
-    for (const [key, check] of Object.entries(shape)) {
+    for (let i = 0; i < fields.length; i++) {
+      const [key, check] = fields[i]!;
       const r = check((v as Record<string, unknown>)[key], p ? `${p}.${key}` : key);
       if (!r.ok) return r;
       if (r.value !== undefined) out[key] = r.value;

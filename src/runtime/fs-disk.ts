@@ -1,4 +1,5 @@
 import { type FileHandle as NodeFileHandle, lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DirEntry, Disk, FileHandle } from '../ports/disk.js';
 
@@ -108,6 +109,15 @@ class FsFileHandle implements FileHandle {
 
   async append(data: Uint8Array): Promise<void> {
     await attempt(`append to '${this.#path}'`, () => writeAll(this.#handle, data));
+  }
+
+  appendSync(data: Uint8Array): void {
+    try {
+      let written = 0;
+      while (written < data.length) written += writeSync(this.#handle.fd, data, written, data.length - written);
+    } catch (error) {
+      throw wrap(`append to '${this.#path}'`, error);
+    }
   }
 
   async read(position: number, length: number): Promise<Uint8Array> {

@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { assert } from '../base/assert.js';
 import { Code, codeName, type Failure, fail, ok, type Result } from '../base/status.js';
 import type { CallOptions, PeerInfo, RpcClient } from '../ports/transport.js';
-import { decodeEnvelope, encodeEnvelopeFrame } from '../protocol/envelope.js';
+import { decodeEnvelope, encodeEnvelopeFrame, encodeRequestFrame } from '../protocol/envelope.js';
 import { FRAME_BYTES_MAX_DEFAULT, FRAME_HEADER_BYTES, FrameDecoder } from '../protocol/frame.js';
 import { acceptHelloAck, helloFrom } from '../protocol/handshake.js';
 import { CallDeadlines, type DeadlineEntry } from '../protocol/rpc-call-deadlines.js';
@@ -55,7 +55,7 @@ export class TcpRpcClient implements RpcClient {
       );
     }
     const id = this.allocateId();
-    const encoded = encodeEnvelopeFrame({ kind: 'request', id, method, timeoutMs, body: request });
+    const encoded = encodeRequestFrame(id, method, timeoutMs, request);
     if (!encoded.ok) return Promise.resolve(fail(Code.rpcBadRequest, `call '${method}' to ${this.endpoint} failed: ${encoded.message}`));
     return new Promise((resolve) => {
       const call: PendingCall = {
@@ -263,7 +263,7 @@ class ClientConnection {
           this.die(Code.rpcMalformedFrame, `${this.client.endpoint} sent a second helloAck`);
           return;
         }
-        const accepted = acceptHelloAck(envelope);
+        const accepted = acceptHelloAck(envelope, this.client.settings.identity);
         if (!accepted.ok) {
           this.die(accepted.code, accepted.message);
           return;

@@ -4,7 +4,14 @@ import { assert } from '../base/assert.js';
 import { Code, codeName, DbError, type Failure, fail, type Result } from '../base/status.js';
 import type { Logger } from '../ports/logger.js';
 import type { CallContext, PeerInfo, RpcHandler, RpcListener } from '../ports/transport.js';
-import { decodeEnvelope, encodeEnvelopeFrame, type Envelope, type OutgoingEnvelope, type RequestEnvelope } from '../protocol/envelope.js';
+import {
+  decodeEnvelope,
+  encodeEnvelopeFrame,
+  encodeResponseFrame,
+  type Envelope,
+  type OutgoingEnvelope,
+  type RequestEnvelope,
+} from '../protocol/envelope.js';
 import { FRAME_BYTES_MAX_DEFAULT, FRAME_HEADER_BYTES, FrameDecoder } from '../protocol/frame.js';
 import { answerHello, handshakeMissing, type LocalIdentity } from '../protocol/handshake.js';
 import { type Address, formatEndpoint } from '../protocol/rpc-endpoint.js';
@@ -154,7 +161,9 @@ class ServerConnection {
 
   private readonly onFrame = (payload: Uint8Array): void => {
     if (this.state === 'closing') return;
-    const decoded = decodeEnvelope(payload);
+    // Binary fields stay views into the received bytes: the tablet copies what it keeps (rows into
+    // its slabs and binlog batches), so a request pins its receive buffer only while it runs.
+    const decoded = decodeEnvelope(payload, 'view');
     if (!decoded.ok) {
       this.closeWithError(decoded);
       return;
@@ -254,11 +263,9 @@ class ServerConnection {
   }
 
   private respond(request: RequestEnvelope, result: Result<unknown>): void {
-    const encoded = encodeEnvelopeFrame(
-      result.ok
-        ? { kind: 'response', id: request.id, code: Code.ok, message: '', body: result.value }
-        : { kind: 'response', id: request.id, code: result.code, message: result.message, body: undefined },
-    );
+    const encoded = result.ok
+      ? encodeResponseFrame(request.id, Code.ok, '', result.value)
+      : encodeResponseFrame(request.id, result.code, result.message, undefined);
     if (!encoded.ok) {
       this.sendFailure(request, Code.internal, `the response to '${request.method}' cannot be encoded: ${encoded.message}`);
       return;

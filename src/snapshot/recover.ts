@@ -1,6 +1,5 @@
 import { Code, type Result, fail, ok } from '../base/status.js';
-import type { TornTailReport } from '../binlog/binlog-layout.js';
-import { BinlogReader } from '../binlog/binlog-reader.js';
+import { type BinlogLayout, type TornTailReport, openLayout } from '../binlog/binlog-layout.js';
 import type { LogEntry } from '../binlog/log-entry.js';
 import { joinPath } from '../ports/disk.js';
 import { describeMismatch } from './make-snapshot.js';
@@ -36,6 +35,8 @@ export interface RecoveryReport {
   readonly entriesReplayed: number;
   /** A torn binlog tail that was truncated (never replayed). */
   readonly tornTail?: TornTailReport;
+  /** The binlog as the replay verified it: open its writer with it (nothing may write in between). */
+  readonly binlogLayout: BinlogLayout;
 }
 
 /**
@@ -63,46 +64,40 @@ export async function recover(env: SnapshotEnv, request: RecoverRequest): Promis
     rowsFromSnapshot = loaded.value.count;
   }
   const snapshotOffset = snapshot?.offset ?? 0;
-  const opened = await BinlogReader.open({
-    disk,
-    dir: binlogDir,
-    crc32,
-    logger,
-    repairTail: true,
-    readChunkBytes: env.binlogReadChunkBytes ?? SNAPSHOT_DEFAULTS.binlogReadChunkBytes,
-  });
-  if (!opened.ok) return opened;
-  const { reader, report } = opened.value;
-  try {
-    const logLast = report.lastOffset ?? 0;
-    if (report.segments > 0 && report.firstOffset > snapshotOffset + 1) {
-      return fail(
-        Code.corruption,
-        `recovering from ${binlogDir} failed: the binlog starts at offset ${report.firstOffset} but the snapshot in ${snapshotDir} covers only up to ${snapshotOffset}`,
-      );
-    }
-    let term = snapshot?.term ?? 0;
-    let offset = snapshotOffset;
-    const replayed = await reader.forEach(snapshotOffset + 1, (entry) => {
-      sink.applyEntry(entry);
-      term = entry.term;
-      offset = entry.offset;
-    });
-    if (!replayed.ok) return replayed;
-    if (offset < logLast) {
-      return fail(Code.corruption, `recovering from ${binlogDir} failed: replay stopped at offset ${offset} but the log ends at ${logLast}`);
-    }
-    const result: RecoveryReport = {
-      offset,
-      term,
-      snapshotOffset,
-      rowsFromSnapshot,
-      entriesReplayed: replayed.value.count,
-      ...(report.tornTail ? { tornTail: report.tornTail } : {}),
-    };
-    logger.info('replica recovered', { snapshotDir, binlogDir, ...result });
-    return ok(result);
-  } finally {
-    await reader.close();
+  // One pass over the binlog: the scan that verifies the log (and repairs a torn tail) replays it.
+  let term = snapshot?.term ?? 0;
+  let offset = snapshotOffset;
+  const layout = await openLayout(
+    { disk, dir: binlogDir, crc32, logger, readChunkBytes: env.binlogReadChunkBytes ?? SNAPSHOT_DEFAULTS.binlogReadChunkBytes },
+    {
+      fromOffset: snapshotOffset + 1,
+      visit: (entry) => {
+        sink.applyEntry(entry);
+        term = entry.term;
+        offset = entry.offset;
+      },
+    },
+  );
+  if (!layout.ok) return layout;
+  const { segments, lastOffset: logLast, tornTail, visited, ...rest } = layout.value;
+  const firstOffset = segments[0]?.firstOffset ?? 0;
+  if (segments.length > 0 && firstOffset > snapshotOffset + 1) {
+    return fail(
+      Code.corruption,
+      `recovering from ${binlogDir} failed: the binlog starts at offset ${firstOffset} but the snapshot in ${snapshotDir} covers only up to ${snapshotOffset}`,
+    );
   }
+  if (offset < logLast) {
+    return fail(Code.corruption, `recovering from ${binlogDir} failed: replay stopped at offset ${offset} but the log ends at ${logLast}`);
+  }
+  const result = {
+    offset,
+    term,
+    snapshotOffset,
+    rowsFromSnapshot,
+    entriesReplayed: visited,
+    ...(tornTail ? { tornTail } : {}),
+  };
+  logger.info('replica recovered', { snapshotDir, binlogDir, ...result });
+  return ok({ ...result, binlogLayout: { segments, lastOffset: logLast, ...rest, ...(tornTail ? { tornTail } : {}) } });
 }
