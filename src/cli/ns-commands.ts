@@ -132,6 +132,30 @@ const commands: Record<string, NsCommand> = {
       );
     },
   },
+  showversion: {
+    usage: 'showversion',
+    help: 'the cluster version (raised by finalizeupgrade) and the software version of every node',
+    async run(ctx, args) {
+      if (args.length !== 0) return usage(this);
+      const r = await ns(ctx, 'ShowVersion', {});
+      if (!r.ok) return r;
+      const table = formatTable(
+        ['role', 'endpoint', 'version', 'state'],
+        r.value.nodes.map((n) => [n.role, n.endpoint, n.version || '-', n.state]),
+      );
+      return ok(`cluster version: ${r.value.clusterVersion || '-'}\n${table}`);
+    },
+  },
+  finalizeupgrade: {
+    usage: 'finalizeupgrade [version]',
+    help: 'raise the cluster version (default: the leader nameserver version) once every node runs it; enables its features',
+    async run(ctx, args) {
+      if (args.length > 1) return usage(this);
+      const r = await ns(ctx, 'FinalizeUpgrade', args.length === 1 ? { version: args[0]! } : {});
+      if (!r.ok) return r;
+      return ok(`finalize upgrade ok: cluster version ${r.value.previous || '-'} -> ${r.value.clusterVersion}`);
+    },
+  },
   showtable: {
     usage: 'showtable [table]',
     help: 'one row per replica: role, liveness, binlog offset, rows, memory and disk used',

@@ -6,13 +6,20 @@
  *
  * Retries: a call that failed in a way that proves it did not take effect (not leader, table moved,
  * connection refused) is retried after refreshing metadata, within the call's deadline. A write
- * whose outcome is unknown (a timeout, a connection lost after sending) is never retried here.
+ * whose outcome is unknown (a timeout, a connection lost after sending) is retried only when it
+ * carries a request id the tablet deduplicates (feature idempotentPut: this client's version
+ * knows it, the cluster version is finalized to it, and the connection's peer knows it); never
+ * otherwise. Reads retry on every failure of one attempt; once the partition leader's tablet
+ * cannot be reached, they go to the other alive replicas (which may miss the newest writes of an
+ * asynchronously replicated table). See src/protocol/DESIGN-versions.md.
  */
 import { Code, DbError, fail, type Failure, ok, okVoid, type Result } from '../base/status.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { RpcClient, Transport } from '../ports/transport.js';
-import type { NameServerMethods, TabletMethods } from '../protocol/messages.js';
+import { featureActive, peerSupports, softwareSupports } from '../protocol/features.js';
+import type { NameServerMethods, RequestIdMsg, TabletMethods } from '../protocol/messages.js';
+import { SOFTWARE_VERSION } from '../protocol/version.js';
 import type { TableInfo, TableSchema, Value } from '../protocol/schema.js';
 import { callNameServer, callTablet } from '../protocol/typed-call.js';
 import type { Discovery } from './discovery.js';
@@ -24,6 +31,11 @@ export interface ClientOptions {
   /** Pause between retries of a failed attempt. */
   readonly retryDelayMs: number;
   readonly retriesMax: number;
+  /**
+   * The software version this client behaves as (default SOFTWARE_VERSION): decides which
+   * features it uses. Tests run SDKs of several versions side by side with it.
+   */
+  readonly softwareVersion?: string;
 }
 
 export const CLIENT_DEFAULTS: ClientOptions = { requestTimeoutMs: 20_000, retryDelayMs: 100, retriesMax: 20 };
@@ -57,6 +69,12 @@ const SAFE_TO_RETRY = new Set<number>([
   Code.rpcOverloaded,
 ]);
 
+/**
+ * Puts with a request id the cluster deduplicates: also retried after an unknown outcome (the
+ * attempt checks that the connection's peer knows the feature, else the failure is final).
+ */
+const IDEMPOTENT_PUT_RETRY = new Set<number>([...SAFE_TO_RETRY, Code.rpcConnectionLost, Code.rpcTimeout]);
+
 /** Nameserver failures worth another attempt: a leader change or a connection that never carried the call. */
 const NS_RETRY = new Set<number>([Code.nameserverIsNotLeader, Code.unavailable, Code.rpcConnectionLost]);
 
@@ -69,6 +87,8 @@ export interface ClientDeps {
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger?: Logger;
+  /** A random id unique to this client instance (for request ids); without it puts carry none. */
+  readonly clientId?: string;
 }
 
 export class DbClient {
@@ -79,13 +99,28 @@ export class DbClient {
   private metaStale = true;
   private nsEndpoint: string | undefined;
   private changeCount = 0;
+  /** The last table found by cachedTable (most calls repeat the previous one's table). */
+  private lastLookup: { tables: Map<string, TableHandle>; db: string; name: string; handle: TableHandle } | undefined;
   private readonly unsubscribe: () => void;
+  /** The software version this client behaves as. */
+  readonly version: string;
+  /** The cluster version as last read with the metadata ('' when unknown or not read). */
+  private clusterVersionValue = '';
+  /** Puts carry request ids (and unknown outcomes may be retried). */
+  private idempotentPuts = false;
+  private nextRequestSeq = 1;
 
   constructor(
     private readonly deps: ClientDeps,
     readonly options: ClientOptions = CLIENT_DEFAULTS,
   ) {
+    this.version = options.softwareVersion ?? SOFTWARE_VERSION;
     this.unsubscribe = deps.discovery.onMetadataChange(() => this.markStale());
+  }
+
+  /** The cluster version as of the last metadata refresh ('' when unknown). */
+  get clusterVersion(): string {
+    return this.clusterVersionValue;
   }
 
   /** Counts the signals that metadata may have changed; caches built on metadata compare it. */
@@ -111,13 +146,17 @@ export class DbClient {
     return this.deps.clock.monotonicMs() + this.options.requestTimeoutMs;
   }
 
+  /** Whole milliseconds left (rounded up): calls with equal timeouts share one deadline timer. */
   private remaining(deadline: number): number {
-    return Math.max(1, deadline - this.deps.clock.monotonicMs());
+    return Math.max(1, Math.ceil(deadline - this.deps.clock.monotonicMs()));
   }
 
-  /** Runs `attempt` until it succeeds, fails for good, or the deadline passes. */
+  /**
+   * Runs `attempt` until it succeeds, fails for good, or the deadline passes. `what` names the
+   * operation in the final failure (a function: the name is only built when it is needed).
+   */
   private async withRetries<T>(
-    what: string,
+    what: string | (() => string),
     retryable: ReadonlySet<number>,
     attempt: (deadline: number) => Promise<Result<T>>,
   ): Promise<Result<T>> {
@@ -139,7 +178,7 @@ export class DbClient {
       if (this.deps.clock.monotonicMs() + this.options.retryDelayMs >= deadline) break;
       await this.deps.sleep(this.options.retryDelayMs * Math.min(8, 1 + i));
     }
-    return fail(last!.code, `${what}: ${last!.message} (gave up after retries)`);
+    return fail(last!.code, `${typeof what === 'string' ? what : what()}: ${last!.message} (gave up after retries)`);
   }
 
   /** A nameserver call, following the leader. Nameserver requests are idempotent or checked. */
@@ -168,7 +207,7 @@ export class DbClient {
 
   private async refreshTables(): Promise<Result<void>> {
     const changesBefore = this.changeCount;
-    const r = await this.ns('ShowTable', {});
+    const [r] = await Promise.all([this.ns('ShowTable', {}), this.refreshClusterVersion()]);
     if (!r.ok) return r;
     const tables = new Map<string, TableHandle>();
     for (const t of r.value.tables) tables.set(`${t.db}.${t.name}`, new TableHandle(t));
@@ -177,6 +216,28 @@ export class DbClient {
     // A change signalled while the answer was on its way may not be in it.
     this.metaStale = this.changeCount !== changesBefore;
     return okVoid;
+  }
+
+  /** Reads the cluster version (only a client that knows a feature needing it asks). */
+  private async refreshClusterVersion(): Promise<void> {
+    if (this.deps.clientId === undefined || !softwareSupports('idempotentPut', this.version)) return;
+    const r = await this.ns('GetClusterVersion', {});
+    // A nameserver that does not know the method predates cluster versions: no feature needs it yet.
+    this.clusterVersionValue = r.ok && typeof r.value.version === 'string' ? r.value.version : '';
+    this.idempotentPuts = featureActive('idempotentPut', this.version, this.clusterVersionValue || undefined);
+  }
+
+  /**
+   * The cached table when metadata is loaded and current, else undefined (then `table` reloads).
+   * Synchronous: the data path does not wait for a promise when nothing has changed.
+   */
+  private cachedTable(db: string, name: string): TableHandle | undefined {
+    if (!this.tablesLoaded || this.metaStale) return undefined;
+    const last = this.lastLookup;
+    if (last !== undefined && last.tables === this.tables && last.db === db && last.name === name) return last.handle;
+    const handle = this.tables.get(`${db}.${name}`);
+    if (handle !== undefined) this.lastLookup = { tables: this.tables, db, name, handle };
+    return handle;
   }
 
   /** The cached table, reloading metadata when it changed or the table is unknown. */
@@ -196,6 +257,8 @@ export class DbClient {
 
   /** Inside a retried attempt: the table, or a final failure when metadata says it does not exist. */
   private async tableForAttempt(db: string, name: string): Promise<Result<TableHandle>> {
+    const cached = this.cachedTable(db, name);
+    if (cached !== undefined) return ok(cached);
     const t = await this.table(db, name);
     if (!t.ok && t.code === Code.tableNotFound) throw new DbError(t.code, t.message);
     return t;
@@ -264,12 +327,27 @@ export class DbClient {
 
   /** Writes rows to a table; each row goes to the leader of every partition its index keys map to. */
   async put(db: string, name: string, rows: readonly RowInput[], insertTsMs?: number): Promise<Result<void>> {
-    const table = await this.table(db, name);
-    if (!table.ok) return table;
+    let table = this.cachedTable(db, name);
+    if (table === undefined) {
+      const t = await this.table(db, name);
+      if (!t.ok) return t;
+      table = t.value;
+    }
+    if (table.info.partitionNum === 1) {
+      // One partition: every row goes whole to partition 0, in one request.
+      const encoded = new Array<Uint8Array>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = table.encodeRow(rows[i]!);
+        if (!row.ok) return row;
+        encoded[i] = row.value;
+      }
+      const r = await this.putGroup(db, name, 0, undefined, encoded, insertTsMs ?? this.deps.clock.nowMs());
+      return r.ok ? okVoid : r;
+    }
     // Group by partition and index subset so each tablet gets one request.
     const groups = new Map<string, { pid: number; positions: readonly number[] | undefined; rows: Uint8Array[] }>();
     for (const input of rows) {
-      const routed = table.value.route(input);
+      const routed = table.route(input);
       if (!routed.ok) return routed;
       for (const r of routed.value) {
         const k = `${r.pid}/${r.indexPositions?.join(',') ?? '*'}`;
@@ -279,30 +357,48 @@ export class DbClient {
       }
     }
     const ts = insertTsMs ?? this.deps.clock.nowMs();
-    const results = await Promise.all(
-      [...groups.values()].map((g) =>
-        this.withRetries(`put into '${db}.${name}'`, SAFE_TO_RETRY, async (deadline) => {
-          const t = await this.tableForAttempt(db, name);
-          if (!t.ok) return t;
-          const leader = t.value.leaderOf(g.pid);
-          if (!leader.ok) return leader;
-          return this.tabletCall(
-            leader.value,
-            'Put',
-            {
-              tid: t.value.info.tid,
-              pid: g.pid,
-              rows: g.rows,
-              insertTsMs: ts,
-              ...(g.positions ? { indexPositions: [...g.positions] } : {}),
-            },
-            deadline,
-          );
-        }),
-      ),
-    );
+    const results = await Promise.all([...groups.values()].map((g) => this.putGroup(db, name, g.pid, g.positions, g.rows, ts)));
     const failed = results.find((r) => !r.ok);
     return failed && !failed.ok ? failed : okVoid;
+  }
+
+  /** One Put request to a partition's leader, retried while that is safe. */
+  private putGroup(
+    db: string,
+    name: string,
+    pid: number,
+    positions: readonly number[] | undefined,
+    rows: Uint8Array[],
+    insertTsMs: number,
+  ): Promise<Result<TabletMethods['Put']['res']>> {
+    // One id for every attempt of this request: a retry is recognized as the same request.
+    const requestId: RequestIdMsg | undefined = this.idempotentPuts
+      ? { clientId: this.deps.clientId!, seq: this.nextRequestSeq++ }
+      : undefined;
+    return this.withRetries(
+      () => `put into '${db}.${name}'`,
+      requestId === undefined ? SAFE_TO_RETRY : IDEMPOTENT_PUT_RETRY,
+      async (deadline) => {
+        let table = this.cachedTable(db, name);
+        if (table === undefined) {
+          const t = await this.tableForAttempt(db, name);
+          if (!t.ok) return t;
+          table = t.value;
+        }
+        const leader = table.leaderOf(pid);
+        if (!leader.ok) return leader;
+        const request: TabletMethods['Put']['req'] = { tid: table.info.tid, pid, rows, insertTsMs };
+        if (positions) request.indexPositions = [...positions];
+        if (requestId === undefined) return this.tabletCall(leader.value, 'Put', request, deadline);
+        request.requestId = requestId;
+        const r = await this.tabletCall(leader.value, 'Put', request, deadline);
+        if (!r.ok && (r.code === Code.rpcConnectionLost || r.code === Code.rpcTimeout) && !peerSupports('idempotentPut', this.rpc(leader.value).peer())) {
+          // The tablet would not recognize a retry: the outcome stays unknown.
+          throw new DbError(r.code, `put into '${db}.${name}' has an unknown outcome: ${r.message}`);
+        }
+        return r;
+      },
+    );
   }
 
   private async readFrom<M extends keyof TabletMethods>(
@@ -315,55 +411,61 @@ export class DbClient {
     request: (t: TableHandle, pid: number) => Result<TabletMethods[M]['req']>,
   ): Promise<Result<{ table: TableHandle; res: TabletMethods[M]['res'] }>> {
     let attempt = 0;
+    let replicas = anyReplica;
     return this.withRetries(what, READ_RETRY, async (deadline) => {
       const t = await this.tableForAttempt(db, name);
       if (!t.ok) return t;
       const pid = pidOf(t.value);
       if (!pid.ok) return pid;
-      const replicas = t.value.replicasOf(pid.value);
-      const endpoint = anyReplica ? replicas[attempt++ % Math.max(1, replicas.length)] : t.value.leaderOf(pid.value);
-      const ep = typeof endpoint === 'string' ? endpoint : endpoint?.ok ? endpoint.value : undefined;
-      if (!ep) return endpoint && typeof endpoint !== 'string' && !endpoint.ok ? endpoint : fail(Code.unavailable, `no alive replica of partition ${pid.value}`);
+      const ep = readEndpoint(t.value, pid.value, replicas, attempt++);
+      if (!ep.ok) return ep;
       const req = request(t.value, pid.value);
       if (!req.ok) return req;
-      const r = await this.tabletCall(ep, method, req.value, deadline);
+      const r = await this.tabletCall(ep.value, method, req.value, deadline);
+      // The tablet cannot be reached (stopped, failing over): let the other replicas answer.
+      if (!r.ok && r.code === Code.unavailable) replicas = true;
       return r.ok ? ok({ table: t.value, res: r.value }) : r;
     });
   }
 
   /** Rows of one key of an index, newest first. */
   async scan(db: string, name: string, options: ScanOptions): Promise<Result<Row[]>> {
-    let keyString = '';
-    let indexPos = 0;
-    const r = await this.readFrom(
-      db,
-      name,
-      `scan '${db}.${name}'`,
-      (t) => {
-        const idx = t.indexPosition(options.index);
+    let anyReplica = options.anyReplica ?? false;
+    let attempt = 0;
+    return this.withRetries(
+      () => `scan '${db}.${name}'`,
+      READ_RETRY,
+      async (deadline): Promise<Result<Row[]>> => {
+        let table = this.cachedTable(db, name);
+        if (table === undefined) {
+          const t = await this.tableForAttempt(db, name);
+          if (!t.ok) return t;
+          table = t.value;
+        }
+        const idx = table.indexPosition(options.index);
         if (!idx.ok) return idx;
-        indexPos = idx.value;
-        const key = t.keyOf(idx.value, options.key);
+        const key = table.keyOf(idx.value, options.key);
         if (!key.ok) return key;
-        keyString = key.value;
-        return ok(t.partitionOf(key.value));
+        const pid = table.partitionOf(key.value);
+        const ep = readEndpoint(table, pid, anyReplica, attempt++);
+        if (!ep.ok) return ep;
+        const request: TabletMethods['Scan']['req'] = { tid: table.info.tid, pid, index: table.indexName(idx.value), key: key.value };
+        if (options.newestTsMs !== undefined) request.newestTsMs = options.newestTsMs;
+        if (options.oldestTsMs !== undefined) request.oldestTsMs = options.oldestTsMs;
+        if (options.limit !== undefined) request.limit = options.limit;
+        const r = await this.tabletCall(ep.value, 'Scan', request, deadline);
+        if (!r.ok) {
+          // The tablet cannot be reached (stopped, failing over): let the other replicas answer.
+          if (r.code === Code.unavailable) anyReplica = true;
+          return r;
+        }
+        const { rows, tss } = r.value;
+        const codec = table.codec;
+        const out = new Array<Row>(rows.length);
+        for (let i = 0; i < rows.length; i++) out[i] = { tsMs: tss[i]!, values: codec.decode(rows[i]!) };
+        return ok(out);
       },
-      options.anyReplica ?? false,
-      'Scan',
-      (t, pid) =>
-        ok({
-          tid: t.info.tid,
-          pid,
-          index: t.indexName(indexPos),
-          key: keyString,
-          ...(options.newestTsMs !== undefined ? { newestTsMs: options.newestTsMs } : {}),
-          ...(options.oldestTsMs !== undefined ? { oldestTsMs: options.oldestTsMs } : {}),
-          ...(options.limit !== undefined ? { limit: options.limit } : {}),
-        }),
     );
-    if (!r.ok) return r;
-    const { table, res } = r.value;
-    return ok(res.rows.map((row, i) => ({ tsMs: res.tss[i]!, values: table.codec.decode(row) })));
   }
 
   /** Number of rows of one key of an index. */
@@ -453,4 +555,12 @@ export class DbClient {
     this.clients.clear();
     await this.deps.discovery.close();
   }
+}
+
+/** Where a read goes: the partition's leader, or with `anyReplica` the alive replicas in turn (by attempt). */
+function readEndpoint(table: TableHandle, pid: number, anyReplica: boolean, attempt: number): Result<string> {
+  if (!anyReplica) return table.leaderOf(pid);
+  const replicas = table.replicasOf(pid);
+  const endpoint = replicas[attempt % Math.max(1, replicas.length)];
+  return endpoint === undefined ? fail(Code.unavailable, `no alive replica of partition ${pid}`) : ok(endpoint);
 }

@@ -4,6 +4,9 @@
  * configuration copied from the reference keeps working, and the process says at start-up that
  * it has no effect here (for example thread-pool sizes: Node runs one event loop per process).
  */
+import { FEATURES } from '../protocol/features.js';
+import { compareVersions, SOFTWARE_VERSION } from '../protocol/version.js';
+
 export type FlagType = 'string' | 'int' | 'bool';
 
 export interface FlagDefinition {
@@ -14,6 +17,8 @@ export interface FlagDefinition {
   readonly effect?: 'none';
   /** Smallest accepted value for int flags. */
   readonly min?: number;
+  /** First software version that knows the flag: older builds refuse it as unknown. */
+  readonly since?: string;
 }
 
 function def(
@@ -125,6 +130,34 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
   def('interactive', 'bool', true, 'interactive prompt'),
   def('database', 'string', '', 'database to use at start'),
   def('sync_replication_timeout', 'int', 5000, 'sync tables: wait this long for followers, ms', { min: 1 }),
+  // upgrade, ops and conf-diff tools (src/upgrade; docs/UPGRADE.md)
+  def('to', 'string', '', 'upgrade: the new release directory (its bin/ and conf/)'),
+  def('hosts', 'string', '', 'upgrade: file listing one node per line: <component> <release dir>'),
+  def('dry_run', 'bool', false, 'upgrade: print the plan and each node\'s conf diff, change nothing (also --dry-run)'),
+  def('resume', 'bool', false, 'upgrade: continue an interrupted or stopped upgrade from its state file'),
+  def('upgrade_wait_timeout', 'int', 600000, 'upgrade/ops: longest wait for ops, a node to register or the cluster to catch up, ms', {
+    min: 1,
+  }),
+  def('endpoints', 'string', '', 'ops: the tablet endpoint(s) a command works on, comma-separated'),
+  def('allow_single_replica', 'bool', false, 'ops/upgrade: leave single-replica partitions where they are (no temporary replica)'),
+  def('statfile', 'string', '.stat', 'ops: file where pre-upgrade records the leaders it moved, read by post-upgrade'),
+  def('old', 'string', '', 'conf-diff: the flag file in use now'),
+  def('new', 'string', '', 'conf-diff: the flag file of the new release'),
+  // rolling upgrades (src/protocol/DESIGN-versions.md)
+  def('leader_handoff_timeout', 'int', 3000, 'a leader giving up leadership (changeleader, stop) waits this long for its followers, ms', {
+    min: 0,
+  }),
+  def('put_dedup_window', 'int', 10000, 'request ids remembered per partition for idempotent puts (0 = off)', {
+    min: 0,
+    since: FEATURES.idempotentPut.sinceVersion,
+  }),
 ];
 
-export const FLAGS_BY_NAME: ReadonlyMap<string, FlagDefinition> = new Map(FLAG_DEFINITIONS.map((d) => [d.name, d]));
+/** The flags a build of `softwareVersion` knows (a flag declared `since` a newer version is unknown to it). */
+export function flagsForVersion(softwareVersion: string): ReadonlyMap<string, FlagDefinition> {
+  return new Map(
+    FLAG_DEFINITIONS.filter((d) => d.since === undefined || compareVersions(softwareVersion, d.since) >= 0).map((d) => [d.name, d]),
+  );
+}
+
+export const FLAGS_BY_NAME: ReadonlyMap<string, FlagDefinition> = flagsForVersion(SOFTWARE_VERSION);

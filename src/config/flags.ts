@@ -46,15 +46,22 @@ function parseValue(def: FlagDefinition, raw: string | undefined, where: string)
   }
 }
 
-/** Parses one `--name=value` token (also `--name value`-less bools and `--noname`). */
-export function parseFlagToken(token: string, where: string): Result<FlagSetting> {
+/**
+ * Parses one `--name=value` token (also `--name value`-less bools and `--noname`). `known`: the
+ * flags of this build (tests pass another version's, see flagsForVersion).
+ */
+export function parseFlagToken(
+  token: string,
+  where: string,
+  known: ReadonlyMap<string, FlagDefinition> = FLAGS_BY_NAME,
+): Result<FlagSetting> {
   const m = /^--?([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(token);
   if (!m) return fail(Code.invalidParameter, `${where}: expected --name=value, got '${token}'`);
   let name = m[1]!;
   let raw = m[2];
-  let def = FLAGS_BY_NAME.get(name);
+  let def = known.get(name);
   if (!def && name.startsWith('no') && raw === undefined) {
-    const negated = FLAGS_BY_NAME.get(name.slice(2));
+    const negated = known.get(name.slice(2));
     if (negated?.type === 'bool') {
       def = negated;
       name = negated.name;
@@ -153,6 +160,11 @@ export class Flags {
 
   isSet(name: string): boolean {
     return this.sources.has(name);
+  }
+
+  /** This build knows the flag (one declared `since` a newer version is unknown). */
+  isKnown(name: string): boolean {
+    return FLAGS_BY_NAME.has(name);
   }
 
   /** Flags set explicitly (file or command line) that this implementation accepts but ignores. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Flags } from '../config/flags.js';
 import { CLIENT_DEFAULTS, DbClient } from '../client/db-client.js';
 import { coordinatorDiscovery, type Discovery, staticDiscovery } from '../client/discovery.js';
@@ -31,6 +32,7 @@ export async function connectClient(flags: Flags): Promise<DbClient> {
       discovery,
       clock: systemClock,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      clientId: randomBytes(12).toString('base64url'),
     },
     { ...CLIENT_DEFAULTS, requestTimeoutMs },
   );

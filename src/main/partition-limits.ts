@@ -10,5 +10,7 @@ export function partitionLimitsFromFlags(flags: Flags): PartitionLimits {
     binlogSyncIntervalMs: flags.int('binlog_sync_to_disk_interval'),
     snapshotThresholdOffset: flags.int('make_snapshot_threshold_offset'),
     scanRowsMax: flags.int('scan_max_rows'),
+    // A flag declared `since` a newer version is unknown to older builds (and so is the feature).
+    putDedupWindow: flags.isKnown('put_dedup_window') ? flags.int('put_dedup_window') : 0,
   };
 }

@@ -6,6 +6,8 @@ import { MINUTE_MS } from '../base/units.js';
 import { coordinatorDiscovery, staticDiscovery } from '../client/discovery.js';
 import type { Flags } from '../config/flags.js';
 import type { RpcClient } from '../ports/transport.js';
+import { ClusterVersionWatch, readClusterVersion } from '../protocol/cluster-version.js';
+import { checkJoin } from '../protocol/features.js';
 import { createRpcRouter } from '../protocol/rpc-router.js';
 import { SOFTWARE_VERSION } from '../protocol/version.js';
 import { nodeTimers } from '../runtime/node-clock.js';
@@ -32,6 +34,7 @@ export function replicationFromFlags(flags: Flags): Partial<ReplicationOptions> 
     streamBlockBytes: Math.min(flags.int('stream_block_size'), Math.floor(flags.int('rpc_frame_max_bytes') / 2)),
     streamBandwidthBytesPerSec: flags.int('stream_bandwidth_limit'),
     appendTimeoutMs: flags.int('request_timeout_ms'),
+    handoffTimeoutMs: flags.int('leader_handoff_timeout'),
   };
 }
 
@@ -79,6 +82,18 @@ export async function runTablet(flags: Flags): Promise<void> {
   });
   const zk = flags.string('zk_cluster');
   const coord = zk ? await ZkCoordinator.connect({ connectString: zk, sessionTimeoutMs: flags.int('zk_session_timeout'), logger }) : undefined;
+  const rootPath = flags.string('zk_root_path');
+  let versionWatch: ClusterVersionWatch | undefined;
+  if (coord) {
+    // A build older than the cluster version must not join (it cannot read what finalized features write).
+    const join = checkJoin('tablet', SOFTWARE_VERSION, await readClusterVersion(coord, rootPath));
+    if (!join.ok) {
+      await coord.close();
+      throw new Error(join.message);
+    }
+    versionWatch = new ClusterVersionWatch(coord, rootPath, logger, (version) => tablet.setClusterVersion(version));
+    await versionWatch.refresh();
+  }
   // SQL reads metadata through the cluster's nameserver: found in ZooKeeper, or given (--nameserver) in standalone.
   const nameserver = flags.string('nameserver');
   const discovery = coord
@@ -100,6 +115,10 @@ export async function runTablet(flags: Flags): Promise<void> {
   logger.info('tablet started', { endpoint, cluster: zk || 'standalone' });
   process.stdout.write(`tablet ${endpoint} is up (${zk ? `cluster ${zk}${flags.string('zk_root_path')}` : 'standalone'})\n`);
   onShutdown(logger, async () => {
+    // Leaders stop taking writes and hand everything acknowledged to their followers while this
+    // tablet is still registered (a failover started now would fence the followers mid-drain).
+    await tablet.drainLeaders('the tablet is stopping');
+    versionWatch?.stop();
     await registration?.stop();
     await listener.close();
     await sql.close();

@@ -62,6 +62,8 @@ export interface NodeOptions {
   readonly wrapClient?: (client: RpcClient) => RpcClient;
   /** Listen on this endpoint (a restart); default a fresh port. */
   readonly endpoint?: string;
+  /** The tablet's software version (default this build's). */
+  readonly softwareVersion?: string;
 }
 
 const clientTransport = new TcpTransport({ role: 'client', callTimeoutMsDefault: 10_000 });
@@ -140,6 +142,7 @@ export class TabletNode {
         gcIntervalMs: 3_600_000,
         snapshotHour: 99,
         snapshotCheckIntervalMs: 3_600_000,
+        ...(options.softwareVersion === undefined ? {} : { softwareVersion: options.softwareVersion }),
       },
       {
         connect: (ep) => (options.wrapClient ? options.wrapClient(peers.connect(ep)) : peers.connect(ep)),

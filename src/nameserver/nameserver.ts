@@ -4,7 +4,7 @@
  * mode's local tree); this process keeps a copy it reloads whenever it becomes leader. Standbys
  * refuse requests with `nameserverIsNotLeader`, naming the leader.
  */
-import { Code, fail, ok, okVoid, type Result } from '../base/status.js';
+import { Code, DbError, fail, ok, okVoid, type Result } from '../base/status.js';
 import { Mutex } from '../base/mutex.js';
 import type { Clock, Rng, TimerHandle, Timers } from '../ports/clock.js';
 import { type Coordinator, CoordinatorError } from '../ports/coordinator.js';
@@ -16,8 +16,12 @@ import { isValidName, normalizeSchema } from '../protocol/schema-rules.js';
 import { TABLE_INFO_FORMAT_VERSION, type TableInfo, type TablePartition, type TableSchema, type Ttl } from '../protocol/schema.js';
 import { callTablet } from '../protocol/typed-call.js';
 import { bool, type Check, int, object, oneOf, optional, str, unknownValue } from '../protocol/validate.js';
+import { ClusterVersionWatch, clusterVersionPath, readClusterVersion } from '../protocol/cluster-version.js';
+import { checkJoin } from '../protocol/features.js';
+import type { NodeVersionMsg } from '../protocol/messages.js';
 import { SOFTWARE_VERSION } from '../protocol/version.js';
 import { ClusterOps, type ClusterOpsHost } from './cluster-ops.js';
+import { decideFinalize, lowestVersion } from './finalize-upgrade.js';
 import { LeaderElection, listNameServers } from './leader-election.js';
 import { MetadataStore } from './metadata-store.js';
 import { DeploymentStore } from './deployment-store.js';
@@ -27,6 +31,7 @@ import type { ClusterView, ReplicaStatusView } from './ops/cluster-view.js';
 import { DEFAULT_OP_ENGINE_CONFIG } from './ops/engine-config.js';
 import { applyMetaEdits, type MetaEdit } from './ops/meta-edit.js';
 import { TabletRegistry } from './tablet-registry.js';
+import { NameServerVersionRegistration, readNameServerVersions } from './version-registration.js';
 import { ZkPaths } from './zk-paths.js';
 
 export interface NameServerOptions {
@@ -40,6 +45,8 @@ export interface NameServerOptions {
   readonly tabletCallTimeoutMs: number;
   /** get_table_status_interval: how often replica offsets and sizes are polled. */
   readonly tableStatusIntervalMs: number;
+  /** This nameserver's software version (default SOFTWARE_VERSION; tests run several side by side). */
+  readonly softwareVersion?: string;
   /** Cluster mode: op engine and failover settings (absent in standalone mode). */
   readonly cluster?: {
     readonly tabletHeartbeatTimeoutMs: number;
@@ -104,12 +111,25 @@ export class NameServer implements ClusterOpsHost {
   private readonly ops: ClusterOps | undefined;
   private readonly metadataListeners = new Set<() => void>();
   private readonly sql: NsSqlMetadata;
+  private readonly version: string;
+  private readonly versionRegistration: NameServerVersionRegistration;
+  private readonly clusterVersion: ClusterVersionWatch;
 
   constructor(
     private readonly deps: NameServerDeps,
     readonly options: NameServerOptions,
   ) {
     this.paths = new ZkPaths(options.zkRootPath);
+    this.version = options.softwareVersion ?? SOFTWARE_VERSION;
+    this.versionRegistration = new NameServerVersionRegistration(
+      deps.coord,
+      options.zkRootPath,
+      options.endpoint,
+      this.version,
+      deps.timers,
+      deps.logger,
+    );
+    this.clusterVersion = new ClusterVersionWatch(deps.coord, options.zkRootPath, deps.logger);
     this.store = new MetadataStore(deps.coord, this.paths);
     this.registry = new TabletRegistry(() => deps.clock.nowMs(), deps.logger);
     this.election = new LeaderElection(
@@ -184,8 +204,23 @@ export class NameServer implements ClusterOpsHost {
     return this.election.isLeader && this.ready;
   }
 
+  /** Refuses to start (throws) when this build is older than the cluster version (checkJoin). */
   async start(): Promise<void> {
-    await this.store.init(this.options.autoFailoverDefault);
+    // A busy machine can drop the first ZooKeeper connection: retry the set-up for a while.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.init(this.options.autoFailoverDefault);
+        break;
+      } catch (err) {
+        if (this.stopped || attempt >= 50) throw err;
+        this.deps.logger.warn('ZooKeeper set-up failed; retrying', { error: String(err), attempt });
+        await new Promise<void>((resolve) => this.deps.timers.after(Math.min(2000, 100 * (attempt + 1)), resolve));
+      }
+    }
+    const join = checkJoin('nameserver', this.version, await readClusterVersion(this.deps.coord, this.options.zkRootPath));
+    if (!join.ok) throw new DbError(join.code, join.message);
+    await this.versionRegistration.start();
+    await this.clusterVersion.refresh();
     await this.election.start();
   }
 
@@ -194,7 +229,9 @@ export class NameServer implements ClusterOpsHost {
     this.ready = false;
     this.statusTimer?.cancel();
     this.ops?.stop();
+    this.clusterVersion.stop();
     await this.election.stop();
+    await this.versionRegistration.stop();
   }
 
   /** Polls every healthy tablet for the replicas it holds (offsets, row counts, memory). */
@@ -224,12 +261,13 @@ export class NameServer implements ClusterOpsHost {
       this.tables = new Map((await this.store.loadTables()).map((t) => [t.tid, t]));
       this.metaVersion = await this.store.readCounter(this.paths.notify);
       if (this.options.standaloneTablet) {
-        this.registry.setStatic(this.options.standaloneTablet, SOFTWARE_VERSION);
+        this.registry.setStatic(this.options.standaloneTablet, this.version);
         await this.loadStandaloneTables();
       } else {
         await this.refreshTablets();
       }
       this.autoFailover = this.options.standaloneTablet ? false : await this.store.readAutoFailover();
+      await this.ensureClusterVersion();
       await this.pollTableStatus();
       if (!this.election.isLeader || this.stopped) return;
       this.statusTimer?.cancel();
@@ -245,6 +283,71 @@ export class NameServer implements ClusterOpsHost {
         if (this.election.isLeader && !this.ready && !this.stopped) void this.becomeLeader();
       });
     }
+  }
+
+  /** A cluster without a cluster version starts at the lowest version among its nodes. */
+  private async ensureClusterVersion(): Promise<void> {
+    if ((await readClusterVersion(this.deps.coord, this.options.zkRootPath)) !== undefined) return;
+    const initial = lowestVersion(await this.nodeVersions(), this.version);
+    try {
+      await this.deps.coord.create(clusterVersionPath(this.options.zkRootPath), new TextEncoder().encode(initial), 'persistent');
+      this.deps.logger.info('cluster version initialized', { clusterVersion: initial });
+    } catch (err) {
+      if (!(err instanceof CoordinatorError && err.code === 'nodeExists')) throw err;
+    }
+    await this.clusterVersion.refresh();
+  }
+
+  /** Every node's version: tablets as registered now (and offline ones as last seen), nameservers by their version node. */
+  private async nodeVersions(): Promise<NodeVersionMsg[]> {
+    const out: NodeVersionMsg[] = [];
+    if (this.options.standaloneTablet) {
+      out.push({ role: 'tablet', endpoint: this.options.standaloneTablet, version: this.version, state: 'kHealthy' });
+    } else {
+      const current = await TabletRegistry.read(this.deps.coord, this.paths.nodes, () => {});
+      for (const [endpoint, reg] of current) out.push({ role: 'tablet', endpoint, version: reg.version, state: 'kHealthy' });
+      for (const t of this.registry.list()) {
+        if (!current.has(t.endpoint)) out.push({ role: 'tablet', endpoint: t.endpoint, version: t.version, state: 'kOffline' });
+      }
+    }
+    const versions = await readNameServerVersions(this.deps.coord, this.options.zkRootPath);
+    const endpoints = this.options.standaloneTablet ? [this.options.endpoint] : await listNameServers(this.deps.coord, this.paths.leader);
+    endpoints.forEach((endpoint, i) => {
+      const version = endpoint === this.options.endpoint ? this.version : (versions.get(endpoint) ?? 'unknown');
+      out.push({ role: 'nameserver', endpoint, version, state: i === 0 ? 'leader' : 'standby' });
+    });
+    for (const [endpoint, version] of versions) {
+      if (!endpoints.includes(endpoint)) out.push({ role: 'nameserver', endpoint, version, state: 'standby' });
+    }
+    return out.sort((a, b) => (a.role === b.role ? (a.endpoint < b.endpoint ? -1 : 1) : a.role === 'nameserver' ? -1 : 1));
+  }
+
+  /** The finalize step (finalize-upgrade.ts): raises the cluster version when every node runs `target`. */
+  async finalizeUpgrade(requested: string | undefined): Promise<Result<{ clusterVersion: string; previous: string }>> {
+    return this.ddl.run(async () => {
+      const path = clusterVersionPath(this.options.zkRootPath);
+      const stat = await this.deps.coord.exists(path);
+      const current = await readClusterVersion(this.deps.coord, this.options.zkRootPath);
+      const decided = decideFinalize(requested ?? this.version, current, await this.nodeVersions());
+      if (!decided.ok) return decided;
+      const { clusterVersion, changed } = decided.value;
+      if (changed) {
+        const data = new TextEncoder().encode(clusterVersion);
+        try {
+          if (stat) await this.deps.coord.set(path, data, stat.version);
+          else await this.deps.coord.create(path, data, 'persistent');
+        } catch (err) {
+          if (err instanceof CoordinatorError && (err.code === 'badVersion' || err.code === 'nodeExists')) {
+            return fail(Code.invalidParameter, `finalize upgrade to ${clusterVersion} failed: the cluster version changed meanwhile; run it again`);
+          }
+          throw err;
+        }
+        await this.clusterVersion.refresh();
+        await this.bumpNotify();
+        this.deps.logger.info('cluster version finalized', { previous: current, clusterVersion });
+      }
+      return ok({ clusterVersion, previous: current ?? '' });
+    });
   }
 
   private async refreshTablets(): Promise<void> {
@@ -602,14 +705,25 @@ export class NameServer implements ClusterOpsHost {
         const endpoints = this.options.standaloneTablet
           ? [this.options.endpoint]
           : await listNameServers(this.deps.coord, this.paths.leader);
+        const versions = await readNameServerVersions(this.deps.coord, this.options.zkRootPath);
         return ok({
           nameservers: endpoints.map((endpoint, i) => ({
             endpoint,
             role: i === 0 ? ('leader' as const) : ('standby' as const),
-            version: endpoint === this.options.endpoint ? SOFTWARE_VERSION : '',
+            version: endpoint === this.options.endpoint ? this.version : (versions.get(endpoint) ?? ''),
           })),
         });
       },
+      GetClusterVersion: () => ok({ version: this.clusterVersion.current ?? '' }),
+      ShowVersion: leaderOnly(async () => {
+        const clusterVersion = (await readClusterVersion(this.deps.coord, this.options.zkRootPath)) ?? '';
+        return ok({ clusterVersion, nodes: await this.nodeVersions() });
+      }),
+      FinalizeUpgrade: leaderOnly(async (body) => {
+        const r = parse(object({ version: optional(str) }), 'FinalizeUpgrade', body);
+        if (!r.ok) return r;
+        return this.finalizeUpgrade(r.value.version === '' ? undefined : r.value.version);
+      }),
       GetMetaVersion: leaderOnly(() => ok({ version: this.metaVersion })),
       ShowTableStatus: leaderOnly((body) => {
         const r = parse(showTableRequest, 'ShowTableStatus', body);

@@ -62,4 +62,18 @@ describe('handshake', () => {
       expect(far.message).toContain(`tablet runs software ${SOFTWARE_VERSION} (protocol ${PROTOCOL_VERSION + 2})`);
     }
   });
+
+  it('checks against the local identity: a build impersonating 0.3.0 refuses 0.1.0, naming both', () => {
+    const newer = localIdentity({ role: 'tablet', softwareVersion: '0.3.0' });
+    expect(newer.protocolVersion).toBe(3);
+    const older = localIdentity({ role: 'client', softwareVersion: '0.1.0' });
+    const answer = answerHello(helloFrom(older), newer);
+    expect(answer.accepted).toBe(false);
+    if (answer.reply.kind !== 'error') return;
+    expect(answer.reply.message).toContain('client runs software 0.1.0 (protocol 1)');
+    expect(answer.reply.message).toContain('this node runs software 0.3.0 (protocol 3)');
+    expect(answerHello(helloFrom(localIdentity({ role: 'client', softwareVersion: '0.2.0' })), newer).accepted).toBe(true);
+    const ack = acceptHelloAck({ kind: 'helloAck', ...newer }, older);
+    expect(ack.ok).toBe(false);
+  });
 });

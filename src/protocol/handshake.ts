@@ -2,7 +2,7 @@ import { Code, fail, ok, type Result } from '../base/status.js';
 import type { PeerInfo } from '../ports/transport.js';
 import type { ErrorEnvelope, HelloAckEnvelope, HelloEnvelope, HelloFields } from './envelope.js';
 import { FRAME_BYTES_MAX_DEFAULT } from './frame.js';
-import { incompatibleMessage, isCompatibleProtocol, PROTOCOL_VERSION, SOFTWARE_VERSION } from './version.js';
+import { incompatibleMessage, isCompatibleProtocol, PROTOCOL_VERSION, protocolVersionOf, SOFTWARE_VERSION } from './version.js';
 
 /**
  * The version handshake that opens every connection. The client's first frame is `hello`; the
@@ -17,7 +17,7 @@ export interface IdentityOptions {
   readonly endpoint?: string;
   readonly features?: readonly string[];
   readonly frameBytesMax?: number;
-  /** Only to impersonate another build in tests; defaults to PROTOCOL_VERSION. */
+  /** Only to impersonate another build in tests; defaults to the protocol of `softwareVersion`. */
   readonly protocolVersion?: number;
   /** Defaults to SOFTWARE_VERSION. */
   readonly softwareVersion?: string;
@@ -25,7 +25,8 @@ export interface IdentityOptions {
 
 export function localIdentity(options: IdentityOptions): LocalIdentity {
   return {
-    protocolVersion: options.protocolVersion ?? PROTOCOL_VERSION,
+    protocolVersion:
+      options.protocolVersion ?? (options.softwareVersion === undefined ? PROTOCOL_VERSION : protocolVersionOf(options.softwareVersion)),
     softwareVersion: options.softwareVersion ?? SOFTWARE_VERSION,
     role: options.role,
     endpoint: options.endpoint ?? '',
@@ -46,14 +47,14 @@ export function answerHello(
   readonly accepted: false;
   readonly reply: ErrorEnvelope;
 } {
-  const checked = checkPeer(hello);
+  const checked = checkPeer(hello, local);
   if (!checked.ok) return { accepted: false, reply: { kind: 'error', code: checked.code, message: checked.message } };
   return { accepted: true, peer: checked.value, reply: { kind: 'helloAck', ...local } };
 }
 
-/** Client side: the server's identity, or rpcIncompatiblePeer. */
-export function acceptHelloAck(ack: HelloAckEnvelope): Result<PeerInfo> {
-  return checkPeer(ack);
+/** Client side: the server's identity, or rpcIncompatiblePeer (`local`: this client's identity). */
+export function acceptHelloAck(ack: HelloAckEnvelope, local: LocalIdentity = localIdentity({ role: 'client' })): Result<PeerInfo> {
+  return checkPeer(ack, local);
 }
 
 /** What a server sends to a connection whose first frame is not a hello. */
@@ -65,9 +66,9 @@ export function handshakeMissing(found: string): ErrorEnvelope {
   };
 }
 
-function checkPeer(hello: HelloFields): Result<PeerInfo> {
-  if (!isCompatibleProtocol(hello.protocolVersion)) {
-    return fail(Code.rpcIncompatiblePeer, incompatibleMessage(hello.role, hello.protocolVersion, hello.softwareVersion));
+function checkPeer(hello: HelloFields, local: LocalIdentity): Result<PeerInfo> {
+  if (!isCompatibleProtocol(hello.protocolVersion, local.protocolVersion)) {
+    return fail(Code.rpcIncompatiblePeer, incompatibleMessage(hello.role, hello.protocolVersion, hello.softwareVersion, local));
   }
   return ok({
     protocolVersion: hello.protocolVersion,

@@ -48,7 +48,7 @@ export interface TabletMethods {
   LoadTable: { req: { meta: PartitionMetaMsg }; res: { offset: number } };
   DropTable: { req: { tid: number; pid: number }; res: Record<string, never> };
   Put: {
-    req: { tid: number; pid: number; rows: Uint8Array[]; insertTsMs?: number; indexPositions?: number[] };
+    req: { tid: number; pid: number; rows: Uint8Array[]; insertTsMs?: number; indexPositions?: number[]; requestId?: RequestIdMsg };
     res: { offset: number };
   };
   Get: { req: { tid: number; pid: number; index: string; key: string; tsMs?: number }; res: { row?: Uint8Array; tsMs?: number } };
@@ -175,9 +175,14 @@ export interface TabletMethods {
   };
   AddReplica: { req: { tid: number; pid: number; endpoint: string; task?: TaskInfoMsg }; res: Record<string, never> };
   DelReplica: { req: { tid: number; pid: number; endpoint: string; task?: TaskInfoMsg }; res: Record<string, never> };
+  /**
+   * A leader told to become a follower first stops taking writes and waits (bounded) until its
+   * alive followers have its last offset; `offset` is then its last offset and `drained` whether
+   * every alive follower acknowledged it (absent from older tablets and for other changes).
+   */
   ChangeRole: {
     req: { tid: number; pid: number; mode: TableMode; term: number; followers?: string[] };
-    res: Record<string, never>;
+    res: { offset?: number; drained?: boolean };
   };
   /** hasTable false: term and offset come from the local snapshot MANIFEST (0/0 without one). */
   GetTermPair: { req: { tid: number; pid: number }; res: { hasTable: boolean; isLeader: boolean; term: number; offset: number } };
@@ -300,4 +305,31 @@ export interface NameServerMethods {
     req: { db: string; name: string; index: IndexDef };
     res: { position: number; backfilledRows: number };
   };
+}
+
+// ---- Versions, the cluster version and idempotent writes (DESIGN-versions.md) ----
+
+/** Identifies one Put request of one client: a retry carries the same id (feature idempotentPut). */
+export interface RequestIdMsg {
+  /** Random per client instance. */
+  clientId: string;
+  /** Increases with every Put request the client sends. */
+  seq: number;
+}
+
+export interface NodeVersionMsg {
+  role: 'nameserver' | 'tablet';
+  endpoint: string;
+  version: string;
+  /** Tablets: kHealthy / kOffline; nameservers: leader / standby. */
+  state: string;
+}
+
+export interface NameServerMethods {
+  /** Raises `<root>/config/cluster_version` to `version` (default: the leader's own) when every node runs it. */
+  FinalizeUpgrade: { req: { version?: string }; res: { clusterVersion: string; previous: string } };
+  /** The cluster version and every node's software version. */
+  ShowVersion: { req: Record<string, never>; res: { clusterVersion: string; nodes: NodeVersionMsg[] } };
+  /** The cluster version ('' when none was set); standbys answer too. */
+  GetClusterVersion: { req: Record<string, never>; res: { version: string } };
 }

@@ -4,6 +4,7 @@
  * each partition's leader tablet; metadata is cached and refreshed when the cluster changes.
  * Every failure is a `DbError` carrying the server's status code and a message naming the problem.
  */
+import { randomBytes } from 'node:crypto';
 import { DbError, type Result } from '../base/status.js';
 import { CLIENT_DEFAULTS, type ClientOptions, DbClient, type Row, type ScanOptions } from '../client/db-client.js';
 import { coordinatorDiscovery, type Discovery, staticDiscovery } from '../client/discovery.js';
@@ -48,6 +49,11 @@ export interface ConnectOptions {
   readonly sessionTimeoutMs?: number;
   /** Deadline of one operation, retries included. Default 20 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * @internal The SDK version to behave as (default: this package's). Tests run SDKs of several
+   * versions against servers of several versions with it (handshake identity and features).
+   */
+  readonly softwareVersion?: string;
 }
 
 export interface CreateTableOptions {
@@ -178,6 +184,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const clientOptions: ClientOptions = {
     ...CLIENT_DEFAULTS,
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.softwareVersion !== undefined ? { softwareVersion: options.softwareVersion } : {}),
   };
   let discovery: Discovery;
   if (options.zkCluster) {
@@ -191,13 +198,18 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   } else {
     throw new DbError(307, 'connect needs { host, port } (standalone) or { zkCluster, zkPath } (cluster)');
   }
-  const transport = new TcpTransport({ role: 'client', callTimeoutMsDefault: clientOptions.requestTimeoutMs });
+  const transport = new TcpTransport({
+    role: 'client',
+    callTimeoutMsDefault: clientOptions.requestTimeoutMs,
+    ...(options.softwareVersion !== undefined ? { softwareVersion: options.softwareVersion } : {}),
+  });
   const client = new DbClient(
     {
       transport,
       discovery,
       clock: systemClock,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      clientId: randomBytes(12).toString('base64url'),
     },
     clientOptions,
   );

@@ -36,7 +36,7 @@ export interface TabletClusterOps {
   appendEntries(request: TabletMethods['AppendEntries']['req']): Promise<Result<Res<'AppendEntries'>>>;
   addReplica(tid: number, pid: number, endpoint: string): Promise<Result<void>>;
   delReplica(tid: number, pid: number, endpoint: string): Promise<Result<void>>;
-  changeRole(tid: number, pid: number, mode: TableMode, term: number, followers: readonly string[]): Promise<Result<void>>;
+  changeRole(tid: number, pid: number, mode: TableMode, term: number, followers: readonly string[]): Promise<Result<Res<'ChangeRole'>>>;
   getTermPair(tid: number, pid: number): Promise<Result<Res<'GetTermPair'>>>;
   getTableFollower(tid: number, pid: number): Result<Res<'GetTableFollower'>>;
   getManifest(tid: number, pid: number): Promise<Result<Res<'GetManifest'>>>;
@@ -125,7 +125,7 @@ export function clusterHandlers(ops: TabletClusterOps): Record<string, MethodHan
       const r = parseRequest(changeRole, 'ChangeRole', body);
       if (!r.ok) return r;
       const { tid, pid, mode, term, followers } = r.value;
-      return empty(await ops.changeRole(tid, pid, mode, term, followers));
+      return ops.changeRole(tid, pid, mode, term, followers);
     },
     GetTermPair: (body) => {
       const r = parseRequest(pidRequest, 'GetTermPair', body);

@@ -26,6 +26,11 @@ export interface PartitionLimits {
   readonly scanRowsMax: number;
   /** Rows per put request. */
   readonly putRowsMax: number;
+  /**
+   * put_dedup_window: request ids of idempotent puts remembered per partition (0 or absent: none;
+   * the Tablet sets 0 when its version lacks the feature).
+   */
+  readonly putDedupWindow?: number;
 }
 
 export const DEFAULT_PARTITION_LIMITS: PartitionLimits = {

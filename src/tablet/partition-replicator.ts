@@ -24,6 +24,8 @@ export interface ReplicatorDeps {
 }
 
 const RESOLVED_OK: Promise<Result<void>> = Promise.resolve(okVoid);
+/** How often a draining leader looks at its followers' acknowledgements. */
+const DRAIN_POLL_MS = 5;
 
 export class PartitionReplicator implements LeaderReplication, LinkOwner {
   readonly #links = new Map<string, FollowerLink>();
@@ -138,6 +140,29 @@ export class PartitionReplicator implements LeaderReplication, LinkOwner {
       leaderFirstOffset: action.leaderFirstOffset,
     });
     this.#waiters.failAll(this.#unknownOutcome(undefined, `follower ${link.endpoint} cannot acknowledge it (${link.tracker.lastError})`));
+  }
+
+  /**
+   * A leader about to give up leadership (it refuses writes already): waits until every alive
+   * follower (handshake done, no error on its link) has acknowledged `offset`, or `timeoutMs`.
+   * `behind` names the alive followers that had not; followers that are down are not waited for.
+   */
+  async drain(offset: number, timeoutMs: number): Promise<{ drained: boolean; behind: string[] }> {
+    const { clock, timers } = this.deps.env;
+    const deadline = clock.monotonicMs() + timeoutMs;
+    for (const link of this.#links.values()) link.wake();
+    for (;;) {
+      const behind: string[] = [];
+      for (const link of this.#links.values()) {
+        const t = link.tracker;
+        const alive = t.phase === 'syncing' && t.lastError === undefined;
+        if (alive && t.ackedOffset < offset) behind.push(`${link.endpoint} (acknowledged up to ${Math.max(0, t.ackedOffset)})`);
+      }
+      if (behind.length === 0) return { drained: true, behind };
+      const left = deadline - clock.monotonicMs();
+      if (this.#stopped || left <= 0) return { drained: false, behind };
+      await new Promise<void>((resolve) => timers.after(Math.min(DRAIN_POLL_MS, left), resolve));
+    }
   }
 
   /** Stops every link and fails waiting writes. */

@@ -37,6 +37,11 @@ export interface ReplicationOptions {
   readonly receiveSessionsMax: number;
   /** Task records kept (finished ones are evicted first when full). */
   readonly tasksMax: number;
+  /**
+   * leader_handoff_timeout: a leader giving up leadership (ChangeRole to follower, tablet stop)
+   * waits this long for its alive followers to acknowledge its last offset (0: no wait).
+   */
+  readonly handoffTimeoutMs: number;
 }
 
 export const DEFAULT_REPLICATION_OPTIONS: ReplicationOptions = {
@@ -57,6 +62,7 @@ export const DEFAULT_REPLICATION_OPTIONS: ReplicationOptions = {
   transferTimeoutMs: 60_000,
   receiveSessionsMax: 64,
   tasksMax: 10_000,
+  handoffTimeoutMs: 3000,
 };
 
 /** Fills defaults and checks the values against each other; throws a configuration error. */
@@ -80,7 +86,7 @@ export function replicationOptions(partial: Partial<ReplicationOptions> = {}): R
     const v = o[name];
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new Error(`configuration error: replication option ${name} must be positive, got ${v}`);
   }
-  for (const name of ['coffeeTimeMs', 'matchRetryMs', 'streamBandwidthBytesPerSec', 'sendFileRetryWaitMs'] as const) {
+  for (const name of ['coffeeTimeMs', 'matchRetryMs', 'streamBandwidthBytesPerSec', 'sendFileRetryWaitMs', 'handoffTimeoutMs'] as const) {
     if (!(o[name] >= 0)) throw new Error(`configuration error: replication option ${name} must not be negative, got ${o[name]}`);
   }
   return o;

@@ -14,10 +14,11 @@
  */
 import { assert } from '../base/assert.js';
 import { Code, type Failure, fail, ok, okVoid, type Result } from '../base/status.js';
+import type { BinlogLayout } from '../binlog/binlog-layout.js';
 import { BinlogWriter } from '../binlog/binlog-writer.js';
 import type { DeleteSpec, LogEntry } from '../binlog/log-entry.js';
 import { joinPath } from '../ports/disk.js';
-import type { PartitionMetaMsg, TableMode, TablePartitionStatus, TableState } from '../protocol/messages.js';
+import type { PartitionMetaMsg, RequestIdMsg, TableMode, TablePartitionStatus, TableState } from '../protocol/messages.js';
 import type { LogBounds } from '../replication/follower-tracker.js';
 import { makeSnapshot } from '../snapshot/make-snapshot.js';
 import { recover } from '../snapshot/recover.js';
@@ -25,6 +26,7 @@ import type { RowInspector } from '../snapshot/row-inspector.js';
 import { MemTable, type TsRow } from '../storage/mem-table.js';
 import type { LeaderReplication, ReplicatedLog } from './leader-replication.js';
 import type { PartitionEnv } from './partition-env.js';
+import { PutDedupWindow } from './put-dedup-window.js';
 import { createRowInspector } from './row-inspector.js';
 
 /** The replica's meta file in its directory (the reference's table_meta.txt). */
@@ -50,6 +52,8 @@ export class TablePartition implements ReplicatedLog {
   private replication: LeaderReplication | undefined;
   /** Set when a follower reported a newer term: writes are refused with this reason. */
   private steppedDown: string | undefined;
+  /** Set while this leader hands leadership over (draining to its followers): writes are refused. */
+  private handingOff: string | undefined;
   /** Meta file writes, one at a time, each writing the meta current when it runs. */
   private metaWrites: Promise<void> = Promise.resolve();
 
@@ -60,6 +64,8 @@ export class TablePartition implements ReplicatedLog {
     readonly table: MemTable,
     private readonly binlog: BinlogWriter,
     private snapshotOffsetValue: number,
+    /** Recent idempotent put requests (absent when put_dedup_window is 0). */
+    private readonly dedupe: PutDedupWindow | undefined,
   ) {
     this.inspector = createRowInspector(metaValue.schema, table.codec, GC_SAFE_OFFSET_MS);
     this.allPositions = metaValue.schema.indexes.map((_, i) => i);
@@ -161,7 +167,10 @@ export class TablePartition implements ReplicatedLog {
     const created = MemTable.create(meta.schema, { scanRowsMax: env.limits.scanRowsMax });
     if (!created.ok) return created;
     const table = created.value;
+    const windowSize = env.limits.putDedupWindow ?? 0;
+    const dedupe = windowSize > 0 ? new PutDedupWindow(windowSize) : undefined;
     let snapshotOffset = 0;
+    let binlogLayout: BinlogLayout | undefined;
     if (fromDisk) {
       const failures: Failure[] = [];
       const recovered = await recover(
@@ -177,6 +186,7 @@ export class TablePartition implements ReplicatedLog {
             applyEntry: (entry) => {
               const r = applyToTable(table, entry);
               if (!r.ok && failures.length < 10) failures.push(r);
+              if (dedupe !== undefined) recordRequest(dedupe, entry);
             },
           },
         },
@@ -204,6 +214,7 @@ export class TablePartition implements ReplicatedLog {
         entriesReplayed: recovered.value.entriesReplayed,
       });
       snapshotOffset = recovered.value.snapshotOffset;
+      binlogLayout = recovered.value.binlogLayout;
     }
     const writer = await BinlogWriter.open({
       disk: env.disk,
@@ -216,10 +227,12 @@ export class TablePartition implements ReplicatedLog {
       syncEveryWrite: env.limits.binlogSyncIntervalMs === 0,
       bufferBytesMax: env.limits.binlogBufferBytesMax,
       snapshotOffset,
+      // The replay verified the binlog: the writer need not scan it again.
+      ...(binlogLayout ? { layout: binlogLayout } : {}),
     });
     if (!writer.ok) return writer;
     table.gc(env.clock.nowMs());
-    return ok(new TablePartition(env, dir, meta, table, writer.value.writer, snapshotOffset));
+    return ok(new TablePartition(env, dir, meta, table, writer.value.writer, snapshotOffset, dedupe));
   }
 
   /** Changes the meta in memory at once and then in table_meta.json. */
@@ -231,9 +244,10 @@ export class TablePartition implements ReplicatedLog {
     return write;
   }
 
-  /** A new role (ChangeRole): clears a step-down. */
+  /** A new role (ChangeRole): clears a step-down and a handoff. */
   changeRole(mode: TableMode, term: number, followers: readonly string[]): Promise<void> {
     this.steppedDown = undefined;
+    this.handingOff = undefined;
     return this.updateMeta({ ...this.metaValue, mode, term, followers: [...followers] });
   }
 
@@ -252,8 +266,17 @@ export class TablePartition implements ReplicatedLog {
     if (this.steppedDown !== undefined) {
       return fail(Code.termFenced, `${what} failed: table ${this.describe()} is no longer the leader here: ${this.steppedDown}`);
     }
+    if (this.handingOff !== undefined) {
+      // Nothing was applied: the client may retry at the next leader.
+      return fail(Code.tableIsFollower, `${what} failed: table ${this.describe()} is handing over leadership (${this.handingOff})`);
+    }
     if (this.state === 'loading') return fail(Code.tableIsLoading, `${what} failed: table ${this.describe()} is loading`);
     return undefined;
+  }
+
+  /** Refuses writes from now on (a leader about to give up leadership drains its followers first). */
+  beginHandoff(reason: string): void {
+    this.handingOff ??= reason;
   }
 
   describe(): string {
@@ -264,15 +287,44 @@ export class TablePartition implements ReplicatedLog {
    * Stores rows; resolves with the binlog offset of the last one once the write is acknowledged
    * under the fsync policy. Rows are applied in order: on a bad row the earlier ones stay stored
    * and the error says how many.
+   *
+   * `requestId` (idempotent puts, given only while the cluster version enables them): a request
+   * whose rows are all in the log already is answered like the original (its offset, after the
+   * same acknowledgement wait) without applying anything; one partly in the log (its leader died
+   * mid-request) gets only its missing rows.
    */
-  async put(rows: readonly Uint8Array[], insertTsMs: number, indexPositions?: readonly number[]): Promise<Result<number>> {
+  async put(
+    rows: readonly Uint8Array[],
+    insertTsMs: number,
+    indexPositions?: readonly number[],
+    requestId?: RequestIdMsg,
+  ): Promise<Result<number>> {
     const refused = this.writable('put');
     if (refused) return refused;
     if (this.binlog.unflushedBytes > this.env.limits.binlogBufferBytesMax) {
       return fail(Code.rpcOverloaded, `put failed: the binlog of ${this.describe()} is behind; retry later`);
     }
     let last = this.binlog.lastOffset;
-    for (let i = 0; i < rows.length; i++) {
+    let first = 0;
+    const dedupe = requestId === undefined ? undefined : this.dedupe;
+    if (dedupe !== undefined) {
+      const slot = dedupe.find(requestId!.clientId, requestId!.seq);
+      if (slot >= 0) {
+        if (dedupe.rowCount(slot) !== rows.length) {
+          return fail(
+            Code.invalidParameter,
+            `put failed: request ${requestId!.clientId}/${requestId!.seq} was first sent with ${dedupe.rowCount(slot)} rows, now with ${rows.length}`,
+          );
+        }
+        first = dedupe.rowsInLog(slot);
+        if (first >= rows.length) {
+          const original = dedupe.lastOffset(slot);
+          const acknowledged = await this.acknowledge(original);
+          return acknowledged.ok ? ok(original) : acknowledged;
+        }
+      }
+    }
+    for (let i = first; i < rows.length; i++) {
       const row = rows[i]!;
       const stored = this.table.put(row, insertTsMs, indexPositions);
       if (!stored.ok) {
@@ -285,9 +337,12 @@ export class TablePartition implements ReplicatedLog {
         insertTsMs,
         indexPositions: indexPositions ?? this.allPositions,
         row,
+        requestId:
+          dedupe === undefined ? undefined : { clientId: requestId!.clientId, seq: requestId!.seq, rowIndex: i, rowCount: rows.length },
       });
       assert(appended.ok, `binlog append after a successful put: ${appended.ok ? '' : appended.message}`);
       last = appended.value;
+      if (dedupe !== undefined) dedupe.record(requestId!.clientId, requestId!.seq, i, rows.length, last);
     }
     const acknowledged = await this.acknowledge(last);
     return acknowledged.ok ? ok(last) : acknowledged;
@@ -332,6 +387,7 @@ export class TablePartition implements ReplicatedLog {
   applyReplicated(entry: LogEntry): Result<number> {
     const appended = this.binlog.appendReplicated(entry);
     if (!appended.ok) return appended;
+    if (this.dedupe !== undefined) recordRequest(this.dedupe, entry);
     const applied = applyToTable(this.table, entry);
     if (!applied.ok) this.env.logger.warn('replicated entry refused by the table', { offset: entry.offset, error: applied.message });
     return appended;
@@ -478,6 +534,11 @@ export async function readStoredMeta(env: PartitionEnv, root: string, tid: numbe
   } catch (err) {
     return fail(Code.corruption, `${path} is not readable: ${(err as Error).message}`);
   }
+}
+
+function recordRequest(dedupe: PutDedupWindow, entry: LogEntry): void {
+  const rid = entry.requestId;
+  if (rid !== undefined) dedupe.record(rid.clientId, rid.seq, rid.rowIndex, rid.rowCount, entry.offset);
 }
 
 function applyToTable(table: MemTable, entry: LogEntry): Result<void> {

@@ -14,7 +14,9 @@ import type { DeleteSpec } from '../binlog/log-entry.js';
 import type { TimerHandle } from '../ports/clock.js';
 import { joinPath } from '../ports/disk.js';
 import type { CallContext, RpcClient } from '../ports/transport.js';
-import type { PartitionMetaMsg, TableMode, TablePartitionStatus, TabletMethods, TaskInfoMsg } from '../protocol/messages.js';
+import { featureActive, softwareSupports } from '../protocol/features.js';
+import type { PartitionMetaMsg, RequestIdMsg, TableMode, TablePartitionStatus, TabletMethods, TaskInfoMsg } from '../protocol/messages.js';
+import { SOFTWARE_VERSION } from '../protocol/version.js';
 import type { MethodHandler } from '../protocol/rpc-router.js';
 import type { TableSchema } from '../protocol/schema.js';
 import { EntryBatchDecoder } from '../replication/entry-batch.js';
@@ -55,6 +57,8 @@ export interface TabletOptions {
   /** Hour of day for the scheduled snapshot (make_snapshot_time). */
   readonly snapshotHour: number;
   readonly snapshotCheckIntervalMs: number;
+  /** This tablet's software version (default SOFTWARE_VERSION; tests run several side by side). */
+  readonly softwareVersion?: string;
 }
 
 /** What a tablet in a cluster needs besides its own disk: other tablets, and replication settings. */
@@ -110,6 +114,20 @@ const deleteRequest = object({
   fromTsMs: optional(num),
   toTsMs: optional(num),
 });
+/** At most 3 UTF-8 bytes per UTF-16 unit: 64 units always fit the binlog's 255-byte client id. */
+const CLIENT_ID_CHARS_MAX = 64;
+
+/** A Put's request id (feature idempotentPut), read only while the cluster version enables it. */
+function parseRequestId(value: unknown): RequestIdMsg | string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const v = value as { clientId?: unknown; seq?: unknown };
+  if (typeof v !== 'object' || typeof v.clientId !== 'string' || v.clientId.length === 0 || v.clientId.length > CLIENT_ID_CHARS_MAX) {
+    return `field 'requestId.clientId' must be a string of 1..${CLIENT_ID_CHARS_MAX} characters`;
+  }
+  if (typeof v.seq !== 'number' || !Number.isSafeInteger(v.seq) || v.seq < 0) return `field 'requestId.seq' must be a non-negative integer`;
+  return { clientId: v.clientId, seq: v.seq };
+}
+
 const statusRequest = object({ tid: optional(nonNegativeInt), pid: optional(nonNegativeInt) });
 const snapshotRequest = object({
   tid: nonNegativeInt,
@@ -146,12 +164,22 @@ export class Tablet implements TabletClusterOps {
   /** Snapshot transfers in progress, by `<dest>/<tid>_<pid>`. */
   private readonly sending = new Set<string>();
   private readonly decoder = new EntryBatchDecoder();
+  private readonly env: PartitionEnv;
+  /** This tablet's software version. */
+  readonly version: string;
+  private clusterVersionValue: string | undefined;
+  /** Puts carrying a request id are deduplicated (the cluster version enables idempotentPut). */
+  private acceptRequestIds = false;
 
   constructor(
-    private readonly env: PartitionEnv,
+    env: PartitionEnv,
     readonly options: TabletOptions,
     private readonly cluster?: TabletCluster,
   ) {
+    this.version = options.softwareVersion ?? SOFTWARE_VERSION;
+    // A build without idempotent puts keeps no window (and so never writes request ids).
+    const putDedupWindow = softwareSupports('idempotentPut', this.version) ? (env.limits.putDedupWindow ?? 0) : 0;
+    this.env = { ...env, limits: { ...env.limits, putDedupWindow } };
     this.replication = replicationOptions(cluster?.replication);
     this.tasks = new TaskMap(this.replication.tasksMax);
     this.receiver = new FileReceiver(env, this.replication.receiveSessionsMax);
@@ -162,6 +190,18 @@ export class Tablet implements TabletClusterOps {
     this.timers.push(this.env.timers.every(this.options.snapshotCheckIntervalMs, () => void this.scheduledSnapshots()));
     this.timers.push(this.env.timers.every(30_000, () => void this.refreshDiskUsage()));
     this.timers.push(this.env.timers.every(this.replication.binlogDeleteIntervalMs, () => void this.deleteObsoleteBinlogs()));
+  }
+
+  /** The finalized cluster version (from the coordinator); idempotent puts follow it. */
+  setClusterVersion(version: string | undefined): void {
+    this.clusterVersionValue = version;
+    const accept = featureActive('idempotentPut', this.version, version) && (this.env.limits.putDedupWindow ?? 0) > 0;
+    if (accept !== this.acceptRequestIds) this.env.logger.info('idempotent puts', { enabled: accept, clusterVersion: version });
+    this.acceptRequestIds = accept;
+  }
+
+  get clusterVersion(): string | undefined {
+    return this.clusterVersionValue;
   }
 
   partition(tid: number, pid: number): TablePartition | undefined {
@@ -310,6 +350,29 @@ export class Tablet implements TabletClusterOps {
     }
   }
 
+  /**
+   * Before a clean stop: every leader partition stops taking writes and waits (all at once, up to
+   * leader_handoff_timeout) until its alive followers have everything it acknowledged, so a
+   * failover after the stop loses none of it.
+   */
+  async drainLeaders(reason: string): Promise<void> {
+    const draining: Promise<void>[] = [];
+    for (const p of this.partitions.values()) {
+      const replicator = this.replicators.get(key(p.tid, p.pid));
+      if (p.meta.mode !== 'leader') continue;
+      p.beginHandoff(reason);
+      if (!replicator || p.steppedDownReason !== undefined) continue;
+      draining.push(
+        replicator.drain(p.offset, this.replication.handoffTimeoutMs).then(({ drained, behind }) => {
+          const fields = { tid: p.tid, pid: p.pid, offset: p.offset, behind };
+          if (drained) this.env.logger.info('leader drained to its followers', fields);
+          else this.env.logger.warn('leader drain timed out; followers behind', fields);
+        }),
+      );
+    }
+    await Promise.all(draining);
+  }
+
   /** Flushes every binlog and stops background work (clean shutdown). */
   async close(): Promise<void> {
     for (const t of this.timers.splice(0)) t.cancel();
@@ -415,7 +478,17 @@ export class Tablet implements TabletClusterOps {
     return okVoid;
   }
 
-  async changeRole(tid: number, pid: number, mode: TableMode, term: number, followers: readonly string[]): Promise<Result<void>> {
+  /**
+   * A leader becoming a follower first hands over: it refuses writes, then waits (bounded) until
+   * its alive followers have its last offset, so the next leader has every acknowledged write.
+   */
+  async changeRole(
+    tid: number,
+    pid: number,
+    mode: TableMode,
+    term: number,
+    followers: readonly string[],
+  ): Promise<Result<TabletMethods['ChangeRole']['res']>> {
     const found = this.find(tid, pid, 'change role');
     if (!found.ok) return found;
     const p = found.value;
@@ -423,11 +496,22 @@ export class Tablet implements TabletClusterOps {
       return fail(mode === 'leader' ? Code.tableIsLeader : Code.tableIsFollower, `change role failed: table ${p.describe()} is already the ${mode} here`);
     }
     if (term < p.term) return fail(Code.termFenced, `change role failed: term ${term} is below the current term ${p.term} of table ${p.describe()}`);
+    let drained: boolean | undefined;
+    const replicator = this.replicators.get(key(tid, pid));
+    if (mode === 'follower' && replicator && p.steppedDownReason === undefined) {
+      p.beginHandoff('the leader is changing');
+      const d = await replicator.drain(p.offset, this.replication.handoffTimeoutMs);
+      drained = d.drained;
+      this.env.logger[d.drained ? 'info' : 'warn']('leader handoff', { tid, pid, offset: p.offset, drained: d.drained, behind: d.behind });
+      if (this.partitions.get(key(tid, pid)) !== p || p.meta.mode !== 'leader') {
+        return fail(Code.tableIsFollower, `change role failed: table ${p.describe()} changed while it handed over leadership`);
+      }
+    }
     this.stopReplication(p, `it became a ${mode}`);
     await p.changeRole(mode, term, mode === 'leader' ? followers.filter((f) => f !== this.options.endpoint) : []);
     this.startReplication(p);
     this.env.logger.info('role changed', { tid, pid, mode, term, followers });
-    return okVoid;
+    return ok(drained === undefined ? { offset: p.offset } : { offset: p.offset, drained });
   }
 
   async getTermPair(tid: number, pid: number): Promise<Result<TabletMethods['GetTermPair']['res']>> {
@@ -597,7 +681,13 @@ export class Tablet implements TabletClusterOps {
           return fail(Code.rpcBadRequest, `put failed: ${rows.length} rows in one request, limit ${this.env.limits.putRowsMax}`);
         }
         void context;
-        const put = await p.value.put(rows, insertTsMs ?? this.env.clock.nowMs(), indexPositions);
+        let requestId: RequestIdMsg | undefined;
+        if (this.acceptRequestIds) {
+          const rid = parseRequestId((body as { requestId?: unknown }).requestId);
+          if (typeof rid === 'string') return fail(Code.rpcBadRequest, `Put: ${rid}`);
+          requestId = rid;
+        }
+        const put = await p.value.put(rows, insertTsMs ?? this.env.clock.nowMs(), indexPositions, requestId);
         return put.ok ? ok({ offset: put.value }) : put;
       },
       Get: (body) => {
