@@ -148,10 +148,9 @@ async function restart(server: StandaloneServer, tid: number, variant: Variant, 
         logTail(server.logFile, 40),
     );
   }
-  // The process's lines start at its first one; its 'table loaded' line carries the partition id in
-  // `pid`, which hides the process id there.
+  // The process's lines start at its first one (`process_pid`; `pid` is a partition id).
   const all = logLines(server.logFile);
-  const first = all.findIndex((line) => line.pid === server.child.pid);
+  const first = all.findIndex((line) => line.process_pid === server.child.pid);
   const tableLoaded = first < 0 ? undefined : all.slice(first).find((line) => line.msg === 'table loaded' && line.tid === tid);
   if (tableLoaded === undefined) throw new Error(`no 'table loaded' line of process ${server.child.pid} in ${server.logFile}`);
   const logMs = (line: Record<string, unknown>) => (typeof line.time === 'number' ? line.time - spawnedAtMs : Number.NaN);

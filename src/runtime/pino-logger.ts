@@ -7,6 +7,7 @@ import type { LogFields, Logger } from '../ports/logger.js';
  * JSON-lines logs through pino. With a directory, each component writes `<dir>/<component>.INFO.log`
  * (start.sh sends stdout/stderr to `<component>.log` beside it); without one, logs go to stderr.
  * Writes are synchronous so nothing is lost when the process is killed right after an error.
+ * The process id is `process_pid`: `pid` in a line is always a partition id (cluster.md's name).
  */
 export function createLogger(options: { component: string; level: string; dir?: string }): Logger {
   let destination: pino.DestinationStream;
@@ -16,7 +17,7 @@ export function createLogger(options: { component: string; level: string; dir?: 
   } else {
     destination = pino.destination({ dest: 2, sync: true });
   }
-  const base = pino({ level: options.level, base: { component: options.component, pid: process.pid } }, destination);
+  const base = pino({ level: options.level, base: { component: options.component, process_pid: process.pid } }, destination);
   return wrap(base);
 }
 
