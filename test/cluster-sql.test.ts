@@ -1,10 +1,14 @@
 /**
  * Online SQL on a real cluster (ZooKeeper, one nameserver, three tablets as processes): a table of
  * 4 partitions x 2 replicas, queries that read partitions on other tablets, DEPLOY adding an index
- * backfilled across partitions and replicas, deployment calls routed by key, and the sql_client
- * connected through ZooKeeper.
+ * backfilled across partitions and replicas, deployment calls routed by key, batch queries split
+ * by partition (each leader runs the query over its own partitions, the client merges), and the
+ * sql_client connected through ZooKeeper.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code } from '../src/base/status.js';
+import { piecesByLeader } from '../src/client/sql-split.js';
+import { callTablet } from '../src/protocol/typed-call.js';
 import { type Connection, connect, type Value } from '../src/sdk/index.js';
 import { Cluster, parseTable } from './harness/cluster.js';
 import { cleanup, runProgram } from './harness/program.js';
@@ -27,10 +31,15 @@ beforeAll(async () => {
   await conn.use('s');
   await conn.execute(`CREATE TABLE tx (id int, user string, shop string, amount bigint, ts timestamp, INDEX(KEY=user, TS=ts))
     OPTIONS (PARTITIONNUM=4, REPLICANUM=2)`);
-  const insert = await conn.prepareInsert('s', 'INSERT INTO tx VALUES (?, ?, ?, ?, ?)');
-  for (let i = 0; i < 100; i++) insert.add([i, USERS[i % USERS.length]!, `s${i % 7}`, BigInt(i), T + i * 1000]);
-  const written = await insert.execute();
-  if (!written.ok) throw new Error(written.message);
+  // The same rows in one partition: what a query split by partition must give back.
+  await conn.execute(`CREATE TABLE tx1 (id int, user string, shop string, amount bigint, ts timestamp, INDEX(KEY=user, TS=ts))
+    OPTIONS (PARTITIONNUM=1, REPLICANUM=1)`);
+  for (const table of ['tx', 'tx1']) {
+    const insert = await conn.prepareInsert('s', `INSERT INTO ${table} VALUES (?, ?, ?, ?, ?)`);
+    for (let i = 0; i < 100; i++) insert.add([i, USERS[i % USERS.length]!, `s${i % 7}`, BigInt(i), T + i * 1000]);
+    const written = await insert.execute();
+    if (!written.ok) throw new Error(written.message);
+  }
 });
 
 afterAll(async () => {
@@ -65,6 +74,63 @@ describe('online SQL on a cluster', () => {
     expect(out.rows).toEqual(requests.map((_, k) => [`s${k}`, expectedSum((i) => i % 7 === k, T + 200_000, 1000) + 1n]));
     // Each replica of each partition holds the new index (DESC reads the metadata; the rows answer for the data).
     expect(String((await conn.query('DESC tx')).rows[1]![0])).toMatch(/INDEX_1_\d+ +shop +ts +60min/);
+  });
+
+  it('splits a batch query by partition: each leader runs it over its own partitions, the client merges', async () => {
+    const handle = await conn.client.table('s', 'tx');
+    if (!handle.ok) throw new Error(handle.message);
+    const pieces = piecesByLeader(handle.value);
+    if (!pieces.ok) throw new Error(pieces.message);
+    expect(pieces.value.length).toBeGreaterThan(1);
+    const stats = conn.queries.splitStats;
+    const key = (rows: readonly (readonly Value[])[]) => rows.map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))).sort();
+    const queries = [
+      'SELECT id, user, amount FROM {t} WHERE amount > 10',
+      'SELECT id, sum(amount) OVER w AS s, lag(id, 1) OVER w AS prev FROM {t} WINDOW w AS (PARTITION BY user ORDER BY ts ROWS_RANGE BETWEEN 5s PRECEDING AND CURRENT ROW)',
+      // After the DEPLOY above, tx has an index on shop (backfilled across partitions): the split follows it.
+      'SELECT id, count(id) OVER w AS n FROM {t} WINDOW w AS (PARTITION BY shop ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)',
+      'SELECT a.id, b.id AS bid FROM {t} AS a LAST JOIN tx1 AS b ORDER BY b.ts ON a.user = b.user',
+      'SELECT DISTINCT user FROM {t}',
+    ];
+    for (const sql of queries) {
+      const before = { ...stats };
+      const split = await conn.query(sql.replace('{t}', 'tx'));
+      expect([stats.split - before.split, stats.pieces - before.pieces, stats.gathered - before.gathered, stats.lastReason]).toEqual([1, pieces.value.length, 0, '']);
+      const whole = await conn.query(sql.replace('{t}', 'tx1'));
+      expect(split.columns).toEqual(whole.columns);
+      expect(key(split.rows)).toEqual(key(whole.rows));
+      expect(split.rows.length).toBeGreaterThan(0);
+    }
+    // The LIMIT is applied to the merged rows (each piece applies it too).
+    const limited = await conn.query('SELECT id, user FROM tx LIMIT 7');
+    expect(limited.rows).toHaveLength(7);
+    const all = key((await conn.query('SELECT id, user FROM tx1')).rows);
+    for (const row of key(limited.rows)) expect(all).toContain(row);
+  });
+
+  it('runs on one tablet a query that does not split (GROUP BY), with the right answer', async () => {
+    const stats = conn.queries.splitStats;
+    const before = { ...stats };
+    const r = await conn.query('SELECT user, count(id) AS n, sum(amount) AS total FROM tx GROUP BY user');
+    expect([stats.split - before.split, stats.gathered - before.gathered, stats.lastReason]).toEqual([0, 1, 'GROUP BY: a group may hold rows of every partition']);
+    const expected = USERS.map((u, k) => [u, 10n, Array.from({ length: 10 }, (_, j) => BigInt(k + j * 10)).reduce((a, b) => a + b, 0n)]);
+    const sort = (rows: readonly (readonly Value[])[]) => [...rows].map((row) => [row[0], BigInt(row[1] as number | bigint), row[2]]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(sort(r.rows)).toEqual(sort(expected));
+  });
+
+  it('refuses a piece naming a partition the tablet does not lead (the client reloads placement and retries)', async () => {
+    const handle = await conn.client.table('s', 'tx');
+    if (!handle.ok) throw new Error(handle.message);
+    const pieces = piecesByLeader(handle.value);
+    if (!pieces.ok) throw new Error(pieces.message);
+    const [first, second] = pieces.value;
+    const r = await callTablet(conn.client.rpc(first!.endpoint), 'Query', {
+      db: 's',
+      sql: 'SELECT id FROM tx',
+      mode: 'batch',
+      partitions: { tid: handle.value.info.tid, pids: second!.pids, index: 0 },
+    });
+    expect(r.ok ? 'ok' : r.code).toBe(Code.tableIsFollower);
   });
 
   it('answers through the sql_client connected with ZooKeeper', async () => {

@@ -5,6 +5,9 @@
  * - SELECT runs on a tablet (`Query`): one that leads a partition of the query's main table (any
  *   healthy tablet for a query without tables). The session's execute_mode, or the query's own
  *   CONFIG, picks batch ('online') or request mode (rows from CONFIG values).
+ * - A batch SELECT over a table whose partitions several tablets lead is split by partition when
+ *   its plan allows (sql-split.ts): each leader runs it over its own partitions, the answers are
+ *   merged here. Otherwise one tablet runs it, reading the other partitions from their leaders.
  * - Deployments are kept by the nameserver; a call goes to the tablet leading the partition of the
  *   request row's key under the deployment's first window (`routingColumns`).
  * Reads are repeated (after reloading metadata) when the tablet could not be reached; a query
@@ -22,16 +25,35 @@ import {
   SUCCEED_MESSAGE,
   statementFail,
 } from '../sql/statements/index.js';
-import { parseStatement, type QueryStatement, type Show } from '../sql/syntax/index.js';
+import { parseStatement, type Query, type QueryStatement, type Show } from '../sql/syntax/index.js';
 import type { DbClient } from './db-client.js';
 import { mainTableOf, readConfig } from './sql-config.js';
 import { showDeployment, showDeployments } from './sql-deployment-text.js';
 import type { QueryExecutor, QueryRequest } from './sql-query-hook.js';
+import { mergePieces, piecesByLeader, type QuerySplit, SqlSplitPlanner } from './sql-split.js';
 
 const NO_DATABASE = 'please enter database first';
 /** Attempts of a call whose tablet could not be reached (metadata is reloaded in between). */
 const ATTEMPTS_MAX = 3;
 const UNREACHABLE = new Set<number>([Code.unavailable, Code.rpcConnectionLost]);
+/** Answers of a piece of a split query after which the placement it was sent by is not to be trusted. */
+const STALE_PIECE = new Set<number>([...UNREACHABLE, Code.tableIsFollower, Code.tableNotFound, Code.termFenced]);
+/** Answers of a piece that mean the tablet planned the query otherwise (its metadata differs): run it unsplit. */
+const PIECE_PLAN_FAILED = new Set<number>([Code.sqlPlanError, Code.indexNotFound, Code.databaseNotFound]);
+
+type BatchRequest = { db: string; sql: string; mode: 'batch'; params?: Value[] };
+
+/** What the client did with batch queries (for operators and tests). */
+export interface SplitStats {
+  /** Batch queries run split by partition. */
+  split: number;
+  /** Piece answers merged (each named the partitions it covered). */
+  pieces: number;
+  /** Batch queries run on one tablet. */
+  gathered: number;
+  /** Why the last batch query over a multi-partition table was not split ('' when it was). */
+  lastReason: string;
+}
 
 function resultSet(r: SqlResultMsg): ResultSet {
   return { columns: r.columns, rows: r.rows };
@@ -41,8 +63,12 @@ export class SqlQueryClient implements QueryExecutor {
   private readonly deployments = new Map<string, { readonly info: DeploymentInfo; readonly changes: number }>();
   private readonly deploymentsMax = 1000;
   private turn = 0;
+  private readonly splitter: SqlSplitPlanner;
+  readonly splitStats: SplitStats = { split: 0, pieces: 0, gathered: 0, lastReason: '' };
 
-  constructor(readonly client: DbClient) {}
+  constructor(readonly client: DbClient) {
+    this.splitter = new SqlSplitPlanner(client);
+  }
 
   async execute(request: QueryRequest): Promise<Result<ResultSet>> {
     const s = request.statement;
@@ -107,13 +133,94 @@ export class SqlQueryClient implements QueryExecutor {
       const r = await this.runQuery(main, { db: request.db ?? '', sql: request.sql, mode: 'request', rows });
       return r.ok ? ok(resultSet(r.value)) : r;
     }
-    const r = await this.runQuery(main, {
+    const r = await this.runBatch(s.query, request.db, main, {
       db: request.db ?? '',
       sql: request.sql,
       mode: 'batch',
       ...(request.params.length > 0 ? { params: [...request.params] } : {}),
     });
     return r.ok ? ok(resultSet(r.value)) : r;
+  }
+
+  /** How to split a batch query, or undefined to run it on one tablet. */
+  private async splitFor(
+    query: Query,
+    db: string | undefined,
+    main: { db: string; name: string } | undefined,
+    req: BatchRequest,
+  ): Promise<QuerySplit | undefined> {
+    if (main === undefined) return undefined;
+    const t = await this.client.table(main.db, main.name);
+    if (!t.ok || t.value.info.partitionNum <= 1) return undefined;
+    const pieces = piecesByLeader(t.value);
+    // One leader for every partition (standalone): the tablet reads them all locally anyway.
+    if (!pieces.ok || pieces.value.length <= 1) return undefined;
+    const choice = await this.splitter.choose(query, req.sql, db, req.params ?? []);
+    if (!choice.ok) {
+      this.splitStats.lastReason = `loading the schemas failed: ${choice.message}`;
+      return undefined;
+    }
+    if ('reason' in choice.value) {
+      this.splitStats.lastReason = choice.value.reason;
+      return undefined;
+    }
+    this.splitStats.lastReason = '';
+    return choice.value.split;
+  }
+
+  /**
+   * A batch query: split by partition when it can be (sql-split.ts), else on one tablet. A piece
+   * answering that the placement is stale reloads metadata and starts over; a piece whose tablet
+   * plans the query otherwise (metadata differs) sends the query unsplit.
+   */
+  private async runBatch(
+    query: Query,
+    db: string | undefined,
+    main: { db: string; name: string } | undefined,
+    req: BatchRequest,
+  ): Promise<Result<SqlResultMsg>> {
+    for (let attempt = 0; ; attempt++) {
+      const split = await this.splitFor(query, db, main, req);
+      if (split === undefined) break;
+      const r = await this.runPieces(split, req);
+      if (r.ok) return r;
+      if (PIECE_PLAN_FAILED.has(r.code)) break;
+      if (!STALE_PIECE.has(r.code) || attempt + 1 >= ATTEMPTS_MAX) return r;
+      this.client.invalidateMetadata();
+    }
+    this.splitStats.gathered++;
+    return this.runQuery(main, req);
+  }
+
+  private async runPieces(split: QuerySplit, req: BatchRequest): Promise<Result<SqlResultMsg>> {
+    const pieces = piecesByLeader(split.handle);
+    if (!pieces.ok) return pieces;
+    const tid = split.handle.info.tid;
+    const answers = await Promise.all(
+      pieces.value.map((p) =>
+        callTablet(
+          this.client.rpc(p.endpoint),
+          'Query',
+          { ...req, partitions: { tid, pids: p.pids, index: split.indexPos } },
+          { timeoutMs: this.client.options.requestTimeoutMs },
+        ),
+      ),
+    );
+    const failed = answers.find((a) => !a.ok && STALE_PIECE.has(a.code)) ?? answers.find((a) => !a.ok);
+    if (failed !== undefined && !failed.ok) return failed;
+    const values = answers.map((a) => (a.ok ? a.value : undefined)).filter((a) => a !== undefined);
+    // A tablet that does not know the field ran the whole query: its answer is the result.
+    const whole = values.find((a) => a.pids === undefined);
+    if (whole !== undefined) return ok({ columns: whole.columns, rows: whole.rows });
+    for (const [i, a] of values.entries()) {
+      const asked = pieces.value[i]!;
+      if (a.pids!.length !== asked.pids.length || a.pids!.some((pid, k) => pid !== asked.pids[k])) {
+        return fail(Code.internal, `query split by partition: ${asked.endpoint} answered for partitions ${a.pids!.join(',')}, asked for ${asked.pids.join(',')}`);
+      }
+    }
+    this.splitStats.split++;
+    this.splitStats.pieces += values.length;
+    return ok(mergePieces(values, split));
   }
 
   /** A tablet to run a query on: a leader of the main table, else any healthy tablet. */
@@ -155,9 +262,10 @@ export class SqlQueryClient implements QueryExecutor {
 
   /** Runs a SELECT in batch mode (every output row). */
   async query(db: string | undefined, sql: string, params: readonly Value[] = []): Promise<Result<ResultSet>> {
-    const main = this.mainTableOfText(sql, db);
-    if (!main.ok) return main;
-    const r = await this.runQuery(main.value, { db: db ?? '', sql, mode: 'batch', ...(params.length > 0 ? { params: [...params] } : {}) });
+    const parsed = this.queryOfText(sql);
+    if (!parsed.ok) return parsed;
+    const main = mainTableOf(parsed.value, db);
+    const r = await this.runBatch(parsed.value, db, main, { db: db ?? '', sql, mode: 'batch', ...(params.length > 0 ? { params: [...params] } : {}) });
     return r.ok ? ok(resultSet(r.value)) : r;
   }
 
@@ -169,12 +277,17 @@ export class SqlQueryClient implements QueryExecutor {
     return r.ok ? ok(resultSet(r.value)) : r;
   }
 
-  private mainTableOfText(sql: string, db: string | undefined): Result<{ db: string; name: string } | undefined> {
+  private queryOfText(sql: string): Result<Query> {
     const parsed = parseStatement(sql);
     if (!parsed.ok) return parsed;
     const s = parsed.value;
     if (s.kind !== 'queryStatement') return fail(Code.sqlPlanError, `expected a query (SELECT or WITH), got a ${s.kind} statement`);
-    return ok(mainTableOf(s.query, db));
+    return ok(s.query);
+  }
+
+  private mainTableOfText(sql: string, db: string | undefined): Result<{ db: string; name: string } | undefined> {
+    const q = this.queryOfText(sql);
+    return q.ok ? ok(mainTableOf(q.value, db)) : q;
   }
 
   private async deploymentInfo(db: string, name: string): Promise<Result<DeploymentInfo>> {

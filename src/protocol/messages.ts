@@ -241,10 +241,22 @@ export interface TabletMethods {
    * Runs a SELECT on this tablet. Batch: every output row (`params` fill the `?`s). Request: one
    * output row per request row (`row`, or several in `rows`), each a row of the query's main table
    * in schema order; values are converted to the column types as INSERT parameters are.
+   * `partitions` (batch only): one piece of a query split by partition: read the main table (id
+   * `tid`) only from partitions `pids`, dealt by the key of index `index` (default 0), all led by
+   * this tablet (else `tableIsFollower`). The answer then names the `pids` it covers; an answer
+   * without them comes from a tablet that ignored the field and ran the whole query.
    */
   Query: {
-    req: { db: string; sql: string; mode: SqlExecMode; params?: Value[]; row?: Value[]; rows?: Value[][] };
-    res: SqlResultMsg;
+    req: {
+      db: string;
+      sql: string;
+      mode: SqlExecMode;
+      params?: Value[];
+      row?: Value[];
+      rows?: Value[][];
+      partitions?: { tid: number; pids: number[]; index?: number };
+    };
+    res: SqlResultMsg & { pids?: number[] };
   };
   /** Runs a deployment in request mode: one output row per request row (main table schema order). */
   CallDeployment: { req: { db: string; name: string; rows: Value[][] }; res: SqlResultMsg };

@@ -31,6 +31,7 @@ import type { LocalPartitions } from './sql-table.js';
 const VALUES_PER_ROW_MAX = 4096;
 const PARAMS_MAX = 4096;
 const REQUEST_ROWS_MAX = 100_000;
+const PIDS_MAX = 10_000;
 
 const sqlValue: Check<Value> = (v, p) => {
   switch (typeof v) {
@@ -52,6 +53,7 @@ const queryRequest = object({
   params: optional(arrayOf(sqlValue, PARAMS_MAX)),
   row: optional(sqlRow),
   rows: optional(arrayOf(sqlRow, REQUEST_ROWS_MAX)),
+  partitions: optional(object({ tid: nonNegativeInt, pids: arrayOf(nonNegativeInt, PIDS_MAX), index: withDefault(nonNegativeInt, 0) })),
 });
 
 const callRequest = object({ db: str, name: str, rows: arrayOf(sqlRow, REQUEST_ROWS_MAX) });
@@ -149,13 +151,14 @@ export function tabletSqlHandlers(deps: TabletSqlHandlerDeps, base: Readonly<Rec
       const r = parseRequest(queryRequest, 'Query', body);
       if (!r.ok) return r;
       if (deps.service === undefined) return fail(Code.unavailable, NO_SQL);
-      const { db, sql, mode, params, row, rows } = r.value;
+      const { db, sql, mode, params, row, rows, partitions } = r.value;
       return deps.service.query({
         db: db === '' ? undefined : db,
         sql,
         mode,
         ...(params !== undefined ? { params } : {}),
         rows: rows ?? (row !== undefined ? [row] : []),
+        ...(partitions !== undefined ? { partitions: { tid: partitions.tid, pids: partitions.pids, indexPos: partitions.index } } : {}),
       });
     },
     CallDeployment: async (body) => {

@@ -6,16 +6,18 @@
  * changes. A plan that fails because a table, database or index is missing is tried once more
  * on freshly loaded metadata, since the answer may only mean this tablet's copy is behind.
  */
-import { Code, fail, ok, type Result } from '../base/status.js';
+import { Code, fail, ok, okVoid, type Result } from '../base/status.js';
 import type { DbClient } from '../client/db-client.js';
 import type { DeploymentInfo, SqlExecMode, SqlResultMsg } from '../protocol/messages.js';
 import type { Value } from '../protocol/schema.js';
 import { paramTypeOf, type PreparedQuery, prepare, type QueryResult } from '../sql/engine.js';
 import type { SqlTable } from '../sql/plan/catalog.js';
+import { splitOf } from '../sql/plan/split-plan.js';
 import { paramToColumn } from '../sql/statements/index.js';
 import type { PartitionEnv } from './partition-env.js';
-import { TabletSqlCatalog } from './sql-catalog.js';
-import type { LocalPartitions, SqlTableDeps } from './sql-table.js';
+import { type PieceCatalog, TabletSqlCatalog } from './sql-catalog.js';
+import type { PieceSpec } from './sql-piece-table.js';
+import { type LocalPartitions, localLeader, type SqlTableDeps } from './sql-table.js';
 
 export interface TabletSqlLimits {
   /** Prepared queries (and deployments) kept per tablet; the least recently used go first. */
@@ -52,7 +54,15 @@ export interface QueryRequest {
   readonly params?: readonly Value[];
   /** Request mode: the request rows (main-table schema order). */
   readonly rows?: readonly (readonly Value[])[];
+  /**
+   * Batch mode, one piece of a query split by partition: read the main table only from these
+   * partitions, all led by this tablet (sql-DESIGN.md, "Splitting a query by partition").
+   */
+  readonly partitions?: PieceSpec;
 }
+
+/** A batch answer; `pids` are the partitions it covers when the request named them. */
+export type QueryAnswer = SqlResultMsg & { pids?: number[] };
 
 /** A plan failure that may only mean this tablet's metadata is behind. */
 const METADATA_CODES = new Set<number>([Code.tableNotFound, Code.databaseNotFound, Code.indexNotFound]);
@@ -82,6 +92,26 @@ export function requestRow(row: readonly Value[], table: SqlTable): Result<Value
 
 function resultMsg(r: QueryResult): SqlResultMsg {
   return { columns: r.columns.map((c) => ({ name: c.name, type: c.type })), rows: r.rows };
+}
+
+/**
+ * A piece of a split query is run only when this tablet's own plan agrees that the query splits
+ * by the asked index (the client planned on its copy of the metadata, which may differ).
+ */
+export function checkPiece(q: PreparedQuery, catalog: PieceCatalog): Result<void> {
+  const cut = catalog.cut;
+  const split = splitOf(q.plan);
+  if (!split.splittable) return fail(Code.sqlPlanError, `query split by partition refused: ${split.reason}`);
+  if (split.table !== cut) {
+    return fail(Code.sqlPlanError, `query split by partition refused: its main table is '${split.table.name}', not '${cut.name}'`);
+  }
+  if (split.indexPos !== cut.piece.indexPos) {
+    return fail(
+      Code.sqlPlanError,
+      `query split by partition refused: it splits by index ${split.indexPos} of '${cut.name}' here, not by index ${cut.piece.indexPos}`,
+    );
+  }
+  return okVoid;
 }
 
 export class TabletSqlService {
@@ -136,24 +166,50 @@ export class TabletSqlService {
     while (cache.size > this.limits.preparedQueriesMax) cache.delete(cache.keys().next().value!);
   }
 
-  private preparedQuery(db: string | undefined, sql: string, mode: SqlExecMode, params: readonly Value[]): Promise<Result<PreparedQuery>> {
+  private preparedQuery(
+    db: string | undefined,
+    sql: string,
+    mode: SqlExecMode,
+    params: readonly Value[],
+    piece?: PieceSpec,
+  ): Promise<Result<PreparedQuery>> {
     const paramTypes = params.map(paramTypeOf);
-    const key = `${mode}\u0000${db ?? ''}\u0000${paramTypes.join(',')}\u0000${sql}`;
+    const pieceKey = piece === undefined ? '' : `${piece.tid}/${piece.indexPos}/${piece.pids.join(',')}`;
+    const key = `${mode}\u0000${db ?? ''}\u0000${paramTypes.join(',')}\u0000${pieceKey}\u0000${sql}`;
     return this.withCatalog((catalog) => {
       const cached = this.prepared.get(key);
       if (cached !== undefined) {
         this.remember(this.prepared, key, cached);
         return ok(cached);
       }
-      const q = prepare(sql, catalog, { mode, ...(db === undefined || db === '' ? {} : { db }), paramTypes });
-      if (q.ok) this.remember(this.prepared, key, q.value);
+      let pieceCatalog: PieceCatalog | undefined;
+      if (piece !== undefined) {
+        const cut = catalog.piece(piece);
+        if (!cut.ok) return cut;
+        pieceCatalog = cut.value;
+      }
+      const q = prepare(sql, pieceCatalog ?? catalog, { mode, ...(db === undefined || db === '' ? {} : { db }), paramTypes });
+      if (!q.ok) return q;
+      if (pieceCatalog !== undefined) {
+        const refused = checkPiece(q.value, pieceCatalog);
+        if (!refused.ok) return refused;
+      }
+      this.remember(this.prepared, key, q.value);
       return q;
     });
   }
 
-  async query(req: QueryRequest): Promise<Result<SqlResultMsg>> {
+  async query(req: QueryRequest): Promise<Result<QueryAnswer>> {
     const params = req.params ?? [];
-    const q = await this.preparedQuery(req.db, req.sql, req.mode, params);
+    const piece = req.partitions;
+    if (piece !== undefined) {
+      if (req.mode !== 'batch') return fail(Code.invalidParameter, 'a query over some partitions runs in batch mode only');
+      const notLed = piece.pids.find((pid) => localLeader(this.deps.partitions, piece.tid, pid) === undefined);
+      if (notLed !== undefined) {
+        return fail(Code.tableIsFollower, `query over partitions of table id ${piece.tid}: this tablet does not lead partition ${notLed}`);
+      }
+    }
+    const q = await this.preparedQuery(req.db, req.sql, req.mode, params, piece);
     if (!q.ok) return q;
     if (req.mode === 'batch') {
       const r = await q.value.run(params);
@@ -161,7 +217,7 @@ export class TabletSqlService {
       if (r.value.rows.length > this.limits.resultRowsMax) {
         return fail(Code.tooManyRows, `query returned ${r.value.rows.length} rows, more than the ${this.limits.resultRowsMax} one query may return; add a LIMIT or a WHERE`);
       }
-      return ok(resultMsg(r.value));
+      return ok(piece === undefined ? resultMsg(r.value) : { ...resultMsg(r.value), pids: [...piece.pids] });
     }
     return this.runRequests(q.value, req.rows ?? [], params, 'request mode');
   }

@@ -42,6 +42,28 @@ export function localLeader(partitions: LocalPartitions, tid: number, pid: numbe
   return p;
 }
 
+/**
+ * The rows of a local partition under one index, in pages (MemTable traverse: grouped by key, each
+ * key newest first). Returns false after yielding a failure.
+ */
+export function* localPages(
+  partition: TablePartition,
+  indexPos: number,
+  deps: Pick<SqlTableDeps, 'clock' | 'pageRows'>,
+): Generator<Result<readonly StoredRow[]>, boolean> {
+  let cursor: Parameters<TablePartition['table']['traverse']>[3];
+  do {
+    const page = partition.table.traverse(indexPos, deps.clock.nowMs(), deps.pageRows, cursor);
+    if (!page.ok) {
+      yield page;
+      return false;
+    }
+    yield ok(page.value.rows);
+    cursor = page.value.next;
+  } while (cursor !== undefined);
+  return true;
+}
+
 export class TabletSqlTable implements SqlTable {
   readonly db: string;
   readonly name: string;
@@ -123,16 +145,8 @@ export class TabletSqlTable implements SqlTable {
       const pid = partition.pid;
       const local = localLeader(this.deps.partitions, this.tid, pid);
       if (local !== undefined) {
-        let cursor: Parameters<TablePartition['table']['traverse']>[3];
-        do {
-          const page = local.table.traverse(indexPos, this.deps.clock.nowMs(), this.deps.pageRows, cursor);
-          if (!page.ok) {
-            yield page;
-            return;
-          }
-          yield ok(page.value.rows);
-          cursor = page.value.next;
-        } while (cursor !== undefined);
+        const done = yield* localPages(local, indexPos, this.deps);
+        if (!done) return;
         continue;
       }
       const what = `reading '${this.db}.${this.name}' partition ${pid}`;

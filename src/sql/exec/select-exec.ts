@@ -4,7 +4,7 @@
  */
 import { Code, fail } from '../../base/status.js';
 import type { ColumnType } from '../../protocol/schema.js';
-import { baseColumnOf, findWindowIndex } from '../plan/index-match.js';
+import { batchScanIndex, windowScanIndex } from '../plan/index-match.js';
 import type { AggregateCall, QueryPlan, SelectPlan, WindowPlan } from '../plan/plan-types.js';
 import type { SqlValue } from '../types.js';
 import { compileCondition, compileExpr } from './compile-expr.js';
@@ -197,16 +197,12 @@ export class CompiledSelect implements CompiledQuery {
 
   /** For a one-table FROM, the index window `w` reads, or -1. */
   private windowIndex(w: WindowPlan | undefined): number {
-    const from = this.plan.from;
-    if (from?.kind !== 'table' || w === undefined) return -1;
-    const keys = w.partitionBy.map((p) => baseColumnOf(from, p.source, p.column)?.column ?? -1);
-    const order = w.orderBy === undefined ? undefined : baseColumnOf(from, w.orderBy.source, w.orderBy.column)?.column;
-    return findWindowIndex(from.table.schema, keys, order);
+    return windowScanIndex(this.plan, w);
   }
 
   /** For a one-table FROM, the index of the first window (its order is the window's replay order). */
   private driverIndex(): number {
-    return Math.max(0, this.windowIndex(this.windows[0]?.plan));
+    return batchScanIndex(this.plan);
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import type { IndexDef, TableSchema } from '../../protocol/schema.js';
 import type { SqlTable } from './catalog.js';
-import type { FromPlan, QueryPlan } from './plan-types.js';
+import type { FromPlan, QueryPlan, SelectPlan, WindowPlan } from './plan-types.js';
 
 export function columnPosition(schema: TableSchema, name: string): number {
   const lower = name.toLowerCase();
@@ -102,4 +102,28 @@ export function baseColumnOf(from: FromPlan, source: number, column: number): Ba
     case 'join':
       return source < from.rightFirst ? baseColumnOf(from.left, source, column) : baseColumnOf(from.right, source, column);
   }
+}
+
+/** For a FROM of one table, the index window `w` reads (its replay order), or -1. */
+export function windowScanIndex(select: SelectPlan, w: WindowPlan | undefined): number {
+  const from = select.from;
+  if (from?.kind !== 'table' || w === undefined) return -1;
+  const keys = w.partitionBy.map((p) => baseColumnOf(from, p.source, p.column)?.column ?? -1);
+  const order = w.orderBy === undefined ? undefined : baseColumnOf(from, w.orderBy.source, w.orderBy.column)?.column;
+  return findWindowIndex(from.table.schema, keys, order);
+}
+
+/**
+ * The index a batch run reads the FROM's left-most table through in full (`scanAll`): for a FROM
+ * of one table the index of the first window that computes something (so its rows come in that
+ * window's replay order), else index 0.
+ */
+export function batchScanIndex(select: SelectPlan): number {
+  return Math.max(
+    0,
+    windowScanIndex(
+      select,
+      select.windows.find((w) => w.calls.length > 0),
+    ),
+  );
 }
