@@ -20,7 +20,7 @@ import type { ClusterView } from './ops/cluster-view.js';
 import { OpEngine } from './ops/op-engine.js';
 import type { OpRequest } from './ops/op-requests.js';
 import { endpointTableAliveEdits } from './ops/endpoint-table-alive.js';
-import { decideTabletOffline, decideTabletOnline } from './ops/tablet-events.js';
+import { decideTabletOffline, decideTabletOnline, offlineCheckDelayMs } from './ops/tablet-events.js';
 import type { RegistryChange } from './tablet-registry.js';
 import type { ZkPaths } from './zk-paths.js';
 
@@ -160,7 +160,11 @@ export class ClusterOps {
     for (const c of changes) {
       if (c.kind === 'offline') {
         this.offlineSince.set(c.endpoint, now);
-        this.scheduleOfflineCheck(c.endpoint, false, this.options.tabletOfflineCheckIntervalMs);
+        this.scheduleOfflineCheck(
+          c.endpoint,
+          false,
+          offlineCheckDelayMs(this.options.tabletOfflineCheckIntervalMs, this.options.tabletHeartbeatTimeoutMs),
+        );
       } else {
         void this.tabletOnline(c.endpoint, c.startup);
       }

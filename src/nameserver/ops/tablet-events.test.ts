@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideTabletOffline, decideTabletOnline } from './tablet-events.js';
+import { decideTabletOffline, decideTabletOnline, offlineCheckDelayMs } from './tablet-events.js';
 import { tableOf, viewOf } from './view-builder.js';
 
 const t = tableOf(1, 't', [['a*', 'b', 'c'], ['b*', 'a']]);
@@ -12,10 +12,21 @@ const base = {
   startup: false,
 };
 
+describe('offlineCheckDelayMs', () => {
+  it('checks on the interval but never after the grace time ends', () => {
+    expect(offlineCheckDelayMs(1000, 60_000)).toBe(1000);
+    expect(offlineCheckDelayMs(1000, 250)).toBe(250);
+    expect(offlineCheckDelayMs(1000, 0)).toBe(0);
+    expect(offlineCheckDelayMs(1000, -5)).toBe(0);
+  });
+});
+
 describe('decideTabletOffline (§6.1)', () => {
   it('waits out the heartbeat timeout, then fails over only with auto_failover', () => {
     const view = viewOf({ tables: [t], healthy: ['b', 'c'], offline: { a: 50_000 }, autoFailover: true });
     expect(decideTabletOffline({ ...base, view })).toEqual({ kind: 'recheck', afterMs: 1000 });
+    // Near the end of the grace time the next check comes when it ends, not a whole interval later.
+    expect(decideTabletOffline({ ...base, view, nowMs: 109_700 })).toEqual({ kind: 'recheck', afterMs: 300 });
     const late = decideTabletOffline({ ...base, view, nowMs: 110_000 });
     expect(late).toEqual({
       kind: 'failover',

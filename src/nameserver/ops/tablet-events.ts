@@ -34,7 +34,7 @@ export function decideTabletOffline(input: TabletOfflineInput): TabletOfflineDec
   if (!input.startup && view.tablets.get(endpoint)?.state === 'kHealthy') return { kind: 'ignore', reason: 'the tablet is healthy again' };
   if (view.tables.size === 0) return { kind: 'ignore', reason: 'there are no tables' };
   if (!input.startup && input.nowMs < input.offlineSinceMs + input.tabletHeartbeatTimeoutMs) {
-    return { kind: 'recheck', afterMs: input.tabletOfflineCheckIntervalMs };
+    return { kind: 'recheck', afterMs: offlineCheckDelayMs(input.tabletOfflineCheckIntervalMs, input.offlineSinceMs + input.tabletHeartbeatTimeoutMs - input.nowMs) };
   }
   if (!view.autoFailover) return { kind: 'noAutoFailover' };
   return {
@@ -42,6 +42,15 @@ export function decideTabletOffline(input: TabletOfflineInput): TabletOfflineDec
     aliveEdits: endpointTableAliveEdits(view.tables.values(), endpoint, false),
     offline: { kind: 'offlineEndpoint', endpoint },
   };
+}
+
+/**
+ * When to look at an offline tablet next: every `tablet_offline_check_interval`, but never later
+ * than the end of its grace time (the reference checks only on the interval, so a grace time
+ * shorter than the interval — e.g. tablet_heartbeat_timeout=0 — still waited one interval).
+ */
+export function offlineCheckDelayMs(checkIntervalMs: number, graceLeftMs: number): number {
+  return Math.max(0, Math.min(checkIntervalMs, graceLeftMs));
 }
 
 export interface TabletOnlineInput {
