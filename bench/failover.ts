@@ -172,9 +172,13 @@ async function allCaughtUp(cluster: BenchCluster, table: string, tid: number): P
   );
 }
 
+/** The running cluster: every wait fails at once when one of its nodes crashed. */
+let runningCluster: BenchCluster | undefined;
+
 async function waitUntil(what: string, timeoutMs: number, intervalMs: number, check: () => Promise<boolean>): Promise<number> {
   const start = performance.now();
   for (;;) {
+    runningCluster?.checkNoCrash();
     try {
       if (await check()) return performance.now() - start;
     } catch {
@@ -561,6 +565,7 @@ async function main(): Promise<void> {
     program,
     ...(CPU_PROF_DIR === undefined ? {} : { tabletNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] }),
   });
+  runningCluster = cluster;
   const conn = await tunedConnect({ zkCluster: cluster.zkCluster, zkPath: cluster.rootPath, sessionTimeoutMs: ZK_SESSION_MS, client: WRITER_CLIENT });
   const config = {
     nameservers: NAMESERVERS,

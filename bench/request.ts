@@ -260,7 +260,7 @@ async function main(): Promise<void> {
   await duck.load(ROWS, (i) => storedRow(i, CARDS, ROWS_PER_CARD), mccRows());
   const duckLoadSeconds = (performance.now() - duckLoadStart) / 1000;
   const duckVersion = await duck.version();
-  log(`DuckDB ${duckVersion}: loaded in ${fmt(duckLoadSeconds, 1)} s (sorted by card, ts; ART index on card)`);
+  log(`DuckDB ${duckVersion}: loaded in ${fmt(duckLoadSeconds, 1)} s (sorted by card_key, ts; ART index on card)`);
   const clientsMax = Math.max(...CLIENTS);
   const duckClients = await duckPhases(duck, clientsMax);
   const result: Record<string, unknown> = {

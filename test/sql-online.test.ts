@@ -1,8 +1,9 @@
 /**
  * Online SQL end to end on a real standalone process through the SDK: queries in batch and
  * request mode, LAST JOIN, DEPLOY and deployment calls, SHOW/DROP DEPLOYMENT, CREATE INDEX with
- * backfill, and all of it again after a restart (the backfill and later writes are replayed from
- * the binlog; deployments and indexes come back from the metadata).
+ * backfill, DROP INDEX, and all of it again after a restart (the backfill and later writes are
+ * replayed from the binlog; deployments and indexes, dropped ones included, come back from the
+ * metadata).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Connection, connect, DbError, type Value } from '../src/sdk/index.js';
@@ -38,6 +39,9 @@ afterAll(async () => {
 const WINDOW_SQL =
   'SELECT id, user, sum(amount) OVER w AS total, count(id) OVER w AS n FROM orders ' +
   'WINDOW w AS (PARTITION BY user ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)';
+
+const VISITS_BY_PAGE =
+  'SELECT id, count(id) OVER w AS n FROM visits WINDOW w AS (PARTITION BY page ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)';
 
 describe('online SQL on a standalone database', () => {
   it('creates, inserts and selects rows, typed and as objects', async () => {
@@ -165,6 +169,29 @@ describe('online SQL on a standalone database', () => {
     expect((await conn.requestQuery('shop', sql, [3, 'x', 's', 5n, T + 9000])).rows).toEqual([[3, 42n]]);
   });
 
+  it('drops an index with DROP INDEX, refusing the first index, an unknown one and one a deployment uses', async () => {
+    await conn.execute(`CREATE TABLE visits (id int, user string, page string, ts timestamp,
+      INDEX by_user(KEY=user, TS=ts), INDEX by_page(KEY=page, TS=ts))`);
+    await conn.execute(`INSERT INTO visits VALUES (1, 'ann', 'p1', ${T + 1000}), (2, 'bob', 'p1', ${T + 2000}), (3, 'ann', 'p2', ${T + 3000})`);
+    expect((await conn.requestQuery('shop', VISITS_BY_PAGE, [9, 'x', 'p1', T + 9000])).rows).toEqual([[9, 3n]]);
+    expect(await failure(() => conn.execute('DROP INDEX visits.by_user'))).toMatch(/index 'by_user' is the table's first index/);
+    expect(await failure(() => conn.execute('DROP INDEX visits.nope'))).toMatch(/table 'shop.visits' has no index 'nope'/);
+    const shopIndex = /INDEX_1_\d+/.exec(JSON.stringify((await conn.query('DESC orders')).rows))![0];
+    expect(await failure(() => conn.execute(`DROP INDEX orders.${shopIndex}`))).toMatch(/is used by deployment shop\.by_shop/);
+    expect(await failure(() => conn.execute('DROP TABLE orders'))).toMatch(/table 'shop.orders' is used by deployment shop\.by_shop/);
+
+    await conn.execute('DROP INDEX shop.visits.by_page');
+    const desc = JSON.stringify((await conn.query('DESC visits')).rows);
+    expect(desc).toContain('by_user');
+    expect(desc).not.toContain('by_page');
+    expect(JSON.stringify((await conn.query('SHOW CREATE TABLE visits')).rows)).not.toContain('by_page');
+    expect(await failure(() => conn.requestQuery('shop', VISITS_BY_PAGE, [9, 'x', 'p1', T + 9000]))).toMatch(/needs an index/);
+    expect(await failure(() => conn.execute('DROP INDEX visits.by_page'))).toMatch(/has no index 'by_page'/);
+    await conn.execute(`INSERT INTO visits VALUES (4, 'cid', 'p1', ${T + 4000})`);
+    const p1 = await conn.query("SELECT id FROM visits WHERE page = 'p1'");
+    expect(p1.rows.map((r) => r[0]).sort()).toEqual([1, 2, 4]);
+  });
+
   it('keeps rows, indexes and deployments across a restart', async () => {
     await conn.close();
     await stopGracefully(db.proc);
@@ -177,5 +204,15 @@ describe('online SQL on a standalone database', () => {
     const out = await conn.callDeployment('shop', 'by_shop', [[10, 'cid', 's3', 1n, T + 9000]]);
     expect(out.rows).toEqual([[10, 's3', 8n]]);
     expect((await conn.query('SHOW DEPLOYMENTS')).rows).toEqual([['shop', 'by_shop']]);
+  });
+
+  it('keeps a dropped index dropped across the restart; CREATE INDEX of its name adds it again', async () => {
+    expect(JSON.stringify((await conn.query('DESC visits')).rows)).not.toContain('by_page');
+    expect(await failure(() => conn.requestQuery('shop', VISITS_BY_PAGE, [9, 'x', 'p1', T + 9000]))).toMatch(/needs an index/);
+    const p1 = await conn.query("SELECT id FROM visits WHERE page = 'p1'");
+    expect(p1.rows.map((r) => r[0]).sort()).toEqual([1, 2, 4]);
+    await conn.execute('CREATE INDEX by_page ON visits (page) OPTIONS (ts=ts, ttl=0m)');
+    expect(JSON.stringify((await conn.query('DESC visits')).rows)).toContain('by_page');
+    expect((await conn.requestQuery('shop', VISITS_BY_PAGE, [9, 'x', 'p1', T + 9000])).rows).toEqual([[9, 4n]]);
   });
 });

@@ -183,13 +183,14 @@ describe('SqlSession on a standalone database', () => {
     expect((await run("SHOW TABLE STATUS LIKE 'nothing'")).rows).toEqual([]);
   });
 
-  it('checks CREATE INDEX and adds the index; DROP INDEX is not supported yet', async () => {
+  it('checks CREATE INDEX and adds the index; DROP INDEX checks the index and drops it', async () => {
     expect(await failure('CREATE INDEX i2 ON orders (nothing)')).toMatch(/key column 'nothing' does not exist/);
     expect(await failure('CREATE INDEX i2 ON orders (amount)')).toMatch(/float and double cannot be keys/);
     expect((await run('CREATE INDEX i2 ON orders (note) OPTIONS (ts=ts, ttl=10m)')).message).toBe('SUCCEED');
     expect(String((await run('DESC orders')).rows[1]![0])).toMatch(/ 3 +i2 +note +ts +10min +kAbsoluteTime/);
     expect(await failure('DROP INDEX orders.nothing')).toMatch(/has no index 'nothing'/);
-    expect(await failure('DROP INDEX orders.idx_id')).toMatch(/DROP INDEX .* is not supported yet/);
+    expect((await run('DROP INDEX orders.i2')).message).toBe('SUCCEED');
+    expect(String((await run('DESC orders')).rows[1]![0])).not.toMatch(/ i2 /);
   });
 
   it('keeps session variables and hands queries to the executor with them', async () => {

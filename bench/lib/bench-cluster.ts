@@ -49,6 +49,10 @@ export class BenchCluster {
   readonly nodes: ClusterNode[] = [];
   private readonly transport = new TcpTransport({ role: 'client', connectTimeoutMs: 1_000 });
   private readonly clients = new Map<string, RpcClient>();
+  /** Children being stopped on purpose (kill9, stopNode, close): their exit is expected. */
+  private readonly stopping = new Set<Child>();
+  /** Nodes that exited without being asked to, with the tail of their output. */
+  private readonly crashes: string[] = [];
 
   private constructor(
     readonly zk: ZooKeeperServer,
@@ -133,7 +137,21 @@ export class BenchCluster {
   private spawn(node: ClusterNode): void {
     if (node.child !== undefined) throw new Error(`${node.name} is already running`);
     const nodeArgs = node.role === 'tablet' ? (this.options.tabletNodeArgs ?? []) : [];
-    node.child = spawnChild(process.execPath, [...nodeArgs, this.options.program ?? BUNDLE, `--role=${node.role}`, `--flagfile=${node.flagfile}`], node.dir);
+    const child = spawnChild(process.execPath, [...nodeArgs, this.options.program ?? BUNDLE, `--role=${node.role}`, `--flagfile=${node.flagfile}`], node.dir);
+    node.child = child;
+    // A node that dies on its own (a crash prints its stack on stderr, not in its log file):
+    // report it at once with its output, and let `checkNoCrash` fail the run.
+    void child.exited.then((code) => {
+      if (this.stopping.delete(child)) return;
+      const report = `${node.name} (${node.endpoint}) exited unexpectedly (code ${code}, signal ${child.process.signalCode}); its last output:\n${child.output()}`;
+      this.crashes.push(report);
+      process.stderr.write(`\n[bench-cluster] ${report}\n`);
+    });
+  }
+
+  /** Throws when a node exited without being stopped by the benchmark. */
+  checkNoCrash(): void {
+    if (this.crashes.length > 0) throw new Error(`a cluster node crashed: ${this.crashes[0]}`);
   }
 
   /** Until the node answers an RPC (any answer: a standby nameserver says it is not the leader). */
@@ -165,12 +183,14 @@ export class BenchCluster {
     const child = node.child;
     if (child === undefined) throw new Error(`${node.name} is not running`);
     const sentAt = performance.now();
+    this.stopping.add(child);
     await child.stop('SIGKILL');
     node.child = undefined;
     return sentAt;
   }
 
   async stopNode(node: ClusterNode): Promise<void> {
+    if (node.child !== undefined && node.child.process.exitCode === null && node.child.process.signalCode === null) this.stopping.add(node.child);
     await node.child?.stop('SIGTERM', 10_000);
     node.child = undefined;
   }

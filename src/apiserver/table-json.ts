@@ -3,7 +3,7 @@
  * key names for its nameserver TableInfo. Fields this system does not have (segment count, skiplist
  * height, added columns, schema versions) are left out, as the reference leaves out unset fields.
  */
-import type { TableInfo } from '../protocol/schema.js';
+import { isLiveIndex, type TableInfo } from '../protocol/schema.js';
 import { TABLE_TYPE_NAMES } from './column-json.js';
 import type { JsonOut } from './json-write.js';
 
@@ -21,7 +21,7 @@ export function tableInfoJson(t: TableInfo): JsonOut {
       not_null: c.notNull,
       is_constant: false,
     })),
-    column_key: t.schema.indexes.map((idx) => ({
+    column_key: t.schema.indexes.filter(isLiveIndex).map((idx) => ({
       index_name: idx.name,
       col_name: [...idx.keyColumns],
       ts_name: idx.tsColumn,

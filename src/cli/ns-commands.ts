@@ -7,7 +7,7 @@ import { Code, fail, ok, type Result } from '../base/status.js';
 import { formatAge, formatBytes } from '../base/units.js';
 import type { DbClient } from '../client/db-client.js';
 import type { NameServerMethods } from '../protocol/messages.js';
-import { COLUMN_TYPES, type ColumnDesc, type ColumnType, type IndexDef, type TableInfo, type Ttl } from '../protocol/schema.js';
+import { COLUMN_TYPES, type ColumnDesc, type ColumnType, type IndexDef, isLiveIndex, type TableInfo, type Ttl } from '../protocol/schema.js';
 import { formatValue, parseTextValue } from './text-values.js';
 import { formatTable } from './tprinter.js';
 
@@ -193,9 +193,20 @@ const commands: Record<string, NsCommand> = {
       );
       const keys = formatTable(
         ['#', 'index_name', 'col_name', 'ts_col', 'ttl', 'ttl_type'],
-        t.value.schema.indexes.map((x, i) => [String(i), x.name, x.keyColumns.join('|'), x.tsColumn ?? '-', ttlText(x.ttl), x.ttl.type]),
+        t.value.schema.indexes.filter(isLiveIndex).map((x, i) => [String(i), x.name, x.keyColumns.join('|'), x.tsColumn ?? '-', ttlText(x.ttl), x.ttl.type]),
       );
       return ok(`${cols}\n\n#ColumnKey\n${keys}`);
+    },
+  },
+  deleteindex: {
+    usage: 'deleteindex <table> <index>',
+    help: 'drop an index of a table (not the first one, nor one a deployment uses)',
+    async run(ctx, args) {
+      if (args.length !== 2) return usage(this);
+      if (!ctx.db) return fail(Code.invalidParameter, 'please enter database first (use <db>)');
+      const r = await ns(ctx, 'DeleteTableIndex', { db: ctx.db, name: args[0]!, index: args[1]! });
+      ctx.client.invalidateMetadata();
+      return r.ok ? ok('delete index ok') : fail(r.code, `Fail to delete index. error msg: ${r.message}`);
     },
   },
   create: {

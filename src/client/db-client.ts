@@ -22,6 +22,8 @@ import type { NameServerMethods, RequestIdMsg, TabletMethods } from '../protocol
 import { SOFTWARE_VERSION } from '../protocol/version.js';
 import type { TableInfo, TableSchema, Value } from '../protocol/schema.js';
 import { callNameServer, callTablet } from '../protocol/typed-call.js';
+import { RowCodec } from '../protocol/row-codec.js';
+import { ROW_HEADER_BYTES } from '../protocol/row-layout.js';
 import type { Discovery } from './discovery.js';
 import { type RowInput, TableHandle } from './table-handle.js';
 
@@ -159,10 +161,19 @@ export class DbClient {
     what: string | (() => string),
     retryable: ReadonlySet<number>,
     attempt: (deadline: number) => Promise<Result<T>>,
+    deadline: number = this.deadline(),
+    firstFailure?: Failure,
   ): Promise<Result<T>> {
-    const deadline = this.deadline();
-    let last: Failure | undefined;
-    for (let i = 0; i <= this.options.retriesMax; i++) {
+    // With `firstFailure` the caller made attempt 0 itself and it failed in a retryable way.
+    let last: Failure | undefined = firstFailure;
+    for (let i = firstFailure === undefined ? 0 : 1; ; i++) {
+      if (last !== undefined) {
+        this.markStale();
+        this.nsEndpoint = undefined;
+        if (this.deps.clock.monotonicMs() + this.options.retryDelayMs >= deadline) break;
+        await this.deps.sleep(this.options.retryDelayMs * Math.min(8, i));
+        if (i > this.options.retriesMax) break;
+      }
       let r: Result<T>;
       try {
         r = await attempt(deadline);
@@ -173,10 +184,6 @@ export class DbClient {
       }
       if (r.ok || !retryable.has(r.code)) return r;
       last = r;
-      this.markStale();
-      this.nsEndpoint = undefined;
-      if (this.deps.clock.monotonicMs() + this.options.retryDelayMs >= deadline) break;
-      await this.deps.sleep(this.options.retryDelayMs * Math.min(8, 1 + i));
     }
     return fail(last!.code, `${typeof what === 'string' ? what : what()}: ${last!.message} (gave up after retries)`);
   }
@@ -430,42 +437,58 @@ export class DbClient {
 
   /** Rows of one key of an index, newest first. */
   async scan(db: string, name: string, options: ScanOptions): Promise<Result<Row[]>> {
-    let anyReplica = options.anyReplica ?? false;
-    let attempt = 0;
+    // The first attempt runs without the retry loop's closures (the common case: it succeeds).
+    const state: ScanState = { anyReplica: options.anyReplica ?? false, attempt: 0 };
+    const deadline = this.deadline();
+    let first: Result<Row[]>;
+    try {
+      first = await this.scanAttempt(db, name, options, state, deadline);
+    } catch (err) {
+      if (err instanceof DbError) return fail(err.code, err.message);
+      throw err;
+    }
+    if (first.ok || !READ_RETRY.has(first.code)) return first;
     return this.withRetries(
       () => `scan '${db}.${name}'`,
       READ_RETRY,
-      async (deadline): Promise<Result<Row[]>> => {
-        let table = this.cachedTable(db, name);
-        if (table === undefined) {
-          const t = await this.tableForAttempt(db, name);
-          if (!t.ok) return t;
-          table = t.value;
-        }
-        const idx = table.indexPosition(options.index);
-        if (!idx.ok) return idx;
-        const key = table.keyOf(idx.value, options.key);
-        if (!key.ok) return key;
-        const pid = table.partitionOf(key.value);
-        const ep = readEndpoint(table, pid, anyReplica, attempt++);
-        if (!ep.ok) return ep;
-        const request: TabletMethods['Scan']['req'] = { tid: table.info.tid, pid, index: table.indexName(idx.value), key: key.value };
-        if (options.newestTsMs !== undefined) request.newestTsMs = options.newestTsMs;
-        if (options.oldestTsMs !== undefined) request.oldestTsMs = options.oldestTsMs;
-        if (options.limit !== undefined) request.limit = options.limit;
-        const r = await this.tabletCall(ep.value, 'Scan', request, deadline);
-        if (!r.ok) {
-          // The tablet cannot be reached (stopped, failing over): let the other replicas answer.
-          if (r.code === Code.unavailable) anyReplica = true;
-          return r;
-        }
-        const { rows, tss } = r.value;
-        const codec = table.codec;
-        const out = new Array<Row>(rows.length);
-        for (let i = 0; i < rows.length; i++) out[i] = { tsMs: tss[i]!, values: codec.decode(rows[i]!) };
-        return ok(out);
-      },
+      (d) => this.scanAttempt(db, name, options, state, d),
+      deadline,
+      first,
     );
+  }
+
+  private async scanAttempt(db: string, name: string, options: ScanOptions, state: ScanState, deadline: number): Promise<Result<Row[]>> {
+    let table = this.cachedTable(db, name);
+    if (table === undefined) {
+      const t = await this.tableForAttempt(db, name);
+      if (!t.ok) return t;
+      table = t.value;
+    }
+    const idx = table.indexPosition(options.index);
+    if (!idx.ok) return idx;
+    const key = table.keyOf(idx.value, options.key);
+    if (!key.ok) return key;
+    const pid = table.partitionOf(key.value);
+    const ep = readEndpoint(table, pid, state.anyReplica, state.attempt++);
+    if (!ep.ok) return ep;
+    // `packed`: one binary for all rows; a tablet that does not know the flag answers `rows`.
+    const request: TabletMethods['Scan']['req'] = {
+      tid: table.info.tid,
+      pid,
+      index: table.indexName(idx.value),
+      key: key.value,
+      packed: true,
+    };
+    if (options.newestTsMs !== undefined) request.newestTsMs = options.newestTsMs;
+    if (options.oldestTsMs !== undefined) request.oldestTsMs = options.oldestTsMs;
+    if (options.limit !== undefined) request.limit = options.limit;
+    const r = await this.tabletCall(ep.value, 'Scan', request, deadline);
+    if (!r.ok) {
+      // The tablet cannot be reached (stopped, failing over): let the other replicas answer.
+      if (r.code === Code.unavailable) state.anyReplica = true;
+      return r;
+    }
+    return decodeScanAnswer(table, r.value);
   }
 
   /** Number of rows of one key of an index. */
@@ -555,6 +578,51 @@ export class DbClient {
     this.clients.clear();
     await this.deps.discovery.close();
   }
+}
+
+/** What the attempts of one scan share. */
+interface ScanState {
+  /** Read from any alive replica (asked for, or the leader's tablet could not be reached). */
+  anyReplica: boolean;
+  attempt: number;
+}
+
+/**
+ * Rows of a Scan answer: from `packedRows` (rows back to back) when the tablet sent it, else from
+ * `rows` (a tablet that predates the `packed` flag). A malformed answer is a failure, not a throw.
+ */
+function decodeScanAnswer(table: TableHandle, res: TabletMethods['Scan']['res']): Result<Row[]> {
+  const { tss, packedRows } = res;
+  const codec = table.codec;
+  if (!Array.isArray(tss)) return badAnswer(table, `'tss' is not a list`);
+  const out = new Array<Row>(tss.length);
+  if (packedRows === undefined || packedRows === null) {
+    const rows = res.rows;
+    if (!Array.isArray(rows) || rows.length !== tss.length) return badAnswer(table, `${describeRows(rows)} for ${tss.length} ts`);
+    for (let i = 0; i < rows.length; i++) out[i] = { tsMs: tss[i]!, values: codec.decode(rows[i]!) };
+    return ok(out);
+  }
+  if (!(packedRows instanceof Uint8Array)) return badAnswer(table, `'packedRows' is not binary`);
+  const end = packedRows.length;
+  let pos = 0;
+  for (let i = 0; i < out.length; i++) {
+    const size = end - pos >= ROW_HEADER_BYTES ? RowCodec.rowBytes(packedRows, pos) : 0;
+    if (size < ROW_HEADER_BYTES || size > end - pos) {
+      return badAnswer(table, `row ${i} of ${out.length} does not fit in 'packedRows' (${end - pos} bytes left at ${pos})`);
+    }
+    out[i] = { tsMs: tss[i]!, values: codec.decodeAt(packedRows, pos) };
+    pos += size;
+  }
+  if (pos !== end) return badAnswer(table, `'packedRows' holds ${end - pos} bytes after its ${out.length} rows`);
+  return ok(out);
+}
+
+function describeRows(rows: unknown): string {
+  return Array.isArray(rows) ? `${rows.length} rows` : `'rows' is not a list`;
+}
+
+function badAnswer(table: TableHandle, what: string): Failure {
+  return fail(Code.rpcMalformedFrame, `scan '${table.qualifiedName}' failed: malformed answer from the tablet: ${what}`);
 }
 
 /** Where a read goes: the partition's leader, or with `anyReplica` the alive replicas in turn (by attempt). */

@@ -9,7 +9,7 @@
  * syntax error shows the line with a caret under the fault, other errors end with `[at l:c]`.
  */
 import { Code, type Failure, fail, ok, type Result } from '../base/status.js';
-import type { ReplicationMode, TableInfo, Value } from '../protocol/schema.js';
+import { liveSchema, type ReplicationMode, type TableInfo, type Value } from '../protocol/schema.js';
 import {
   bindInsert,
   checkName,
@@ -84,6 +84,12 @@ function relocateSyntaxError(error: SqlSyntaxError, start: SourcePos): SqlSyntax
     ...pos,
     message: error.message.replace(/\[at \d+:\d+\]$/, `[at ${pos.line}:${pos.column}]`),
   };
+}
+
+/** A table's metadata as DESC and SHOW CREATE TABLE show it: without dropped indexes. */
+function asUsersSeeIt(info: TableInfo): TableInfo {
+  const schema = liveSchema(info.schema);
+  return schema === info.schema ? info : { ...info, schema };
 }
 
 function isStatementFailure(r: { readonly ok: false }): r is StatementFailure {
@@ -259,9 +265,12 @@ export class SqlSession {
         if (!name.ok) return name;
         const table = await this.client.table(name.value.db, name.value.table);
         if (!table.ok) return table;
-        const index = table.value.indexPosition(statement.index.name);
-        if (!index.ok) return statementFail(index.code, `drop index failed: ${index.message}`, statement.index.pos);
-        return this.notSupported('DROP INDEX (the nameserver cannot remove an index from a table)', statement.pos);
+        const dropped = await this.client.ns('DeleteTableIndex', { db: name.value.db, name: name.value.table, index: statement.index.name });
+        this.client.invalidateMetadata();
+        if (!dropped.ok) {
+          return dropped.code === Code.indexNotFound ? statementFail(dropped.code, dropped.message, statement.index.pos) : dropped;
+        }
+        return ok(messageResult(SUCCEED_MESSAGE));
       }
       case 'dropTable': {
         const name = this.tableName(statement.table);
@@ -278,7 +287,7 @@ export class SqlSession {
         if (!name.ok) return name;
         const table = await this.client.table(name.value.db, name.value.table);
         if (!table.ok) return table;
-        const indexes = table.value.info.schema.indexes.map((i) => i.name);
+        const indexes = liveSchema(table.value.info.schema).indexes.map((i) => i.name);
         const r = await deleteEveryKey(this.client, name.value.db, name.value.table, { indexes });
         return r.ok ? ok(messageResult(SUCCEED_MESSAGE, r.value)) : r;
       }
@@ -286,7 +295,7 @@ export class SqlSession {
         const name = this.tableName(statement.table);
         if (!name.ok) return name;
         const table = await this.client.table(name.value.db, name.value.table);
-        return table.ok ? ok(describeTable(table.value.info)) : table;
+        return table.ok ? ok(describeTable(asUsersSeeIt(table.value.info))) : table;
       }
       case 'show':
         return this.show(statement);
@@ -374,7 +383,7 @@ export class SqlSession {
     if (!db.ok) return db;
     const table = await this.client.table(db.value, target.value.table);
     if (!table.ok) return table;
-    const plan = planCreateIndex(statement, table.value.info.schema);
+    const plan = planCreateIndex(statement, liveSchema(table.value.info.schema));
     if (!plan.ok) return plan;
     const added = await this.client.ns('AddTableIndex', { db: db.value, name: target.value.table, index: plan.value.index });
     this.client.invalidateMetadata();
@@ -405,7 +414,8 @@ export class SqlSession {
     if (!db.ok) return db;
     const table = await this.client.table(db.value, target.value.table);
     if (!table.ok) return table;
-    const plan = planDelete(statement, table.value.info.schema, params);
+    // Names, not positions, come back: the live indexes are enough.
+    const plan = planDelete(statement, liveSchema(table.value.info.schema), params);
     if (!plan.ok) return plan;
     const { index, key, fromTsMs, toTsMs, empty } = plan.value;
     if (empty) return ok(messageResult(SUCCEED_MESSAGE, 0));
@@ -442,7 +452,7 @@ export class SqlSession {
         const name = this.tableName(target.table);
         if (!name.ok) return name;
         const table = await this.client.table(name.value.db, name.value.table);
-        return table.ok ? ok(showCreateTable(table.value.info)) : table;
+        return table.ok ? ok(showCreateTable(asUsersSeeIt(table.value.info))) : table;
       }
       default:
         return this.notSupported(`SHOW ${target.what.toUpperCase()}`, statement.pos);

@@ -31,7 +31,7 @@ export class TableHandle {
     this.keyColumns = info.schema.indexes.map((idx) => idx.keyColumns.map((c) => columnIndex(info.schema, c)));
     this.keyTypes = this.keyColumns.map((cols) => cols.map((c) => info.schema.columns[c]!.type));
     info.schema.indexes.forEach((idx, i) => {
-      this.indexByName.set(idx.name.toLowerCase(), i);
+      if (!idx.dropped) this.indexByName.set(idx.name.toLowerCase(), i);
     });
   }
 
@@ -84,11 +84,14 @@ export class TableHandle {
     );
   }
 
-  /** Encodes a row (for a table of one partition, where every row goes whole to partition 0). */
+  /**
+   * Encodes a row (for a table of one partition, where every row goes whole to partition 0) into a
+   * shared chunk: the put path only sends it (the request frame copies it) and then drops it.
+   */
   encodeRow(input: RowInput): Result<Uint8Array> {
     const values = this.toValues(input);
     if (!values.ok) return values;
-    const encoded = this.codec.encode(values.value);
+    const encoded = this.codec.encode(values.value, true);
     return encoded.ok ? encoded : fail(encoded.code, `put into '${this.qualifiedName}' failed: ${encoded.message}`);
   }
 
@@ -102,6 +105,8 @@ export class TableHandle {
     if (partitionNum === 1) return ok([{ pid: 0, row: encoded.value, indexPositions: undefined }]);
     const byPid = new Map<number, number[]>();
     for (let i = 0; i < this.keyColumns.length; i++) {
+      // A dropped index keeps its position but stores nothing: its key places the row nowhere.
+      if (this.info.schema.indexes[i]!.dropped) continue;
       const key = indexKey(
         this.keyColumns[i]!.map((c) => values.value[c]!),
         this.keyTypes[i]!,

@@ -47,6 +47,18 @@ export class DeploymentStore {
     return { ...info, routingColumns: info.routingColumns ?? [] };
   }
 
+  /** The deployments that read table `db.name` (as main table or through a join), sorted. */
+  async usingTable(db: string, name: string): Promise<DeploymentInfo[]> {
+    const out: DeploymentInfo[] = [];
+    for (const d of await this.list()) {
+      const info = await this.get(d.db, d.name);
+      if (info === undefined) continue;
+      const reads = [info.mainTable, ...info.tables].some((t) => t.db === db && t.name === name);
+      if (reads) out.push(info);
+    }
+    return out;
+  }
+
   async create(info: DeploymentInfo): Promise<void> {
     await this.coord.create(this.paths.deployment(info.db, info.name), encodeJson(info), 'persistent');
   }

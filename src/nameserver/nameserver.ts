@@ -13,7 +13,7 @@ import type { RpcClient } from '../ports/transport.js';
 import type { NameServerMethods, PartitionMetaMsg, TablePartitionStatus } from '../protocol/messages.js';
 import type { MethodHandler } from '../protocol/rpc-router.js';
 import { isValidName, normalizeSchema } from '../protocol/schema-rules.js';
-import { TABLE_INFO_FORMAT_VERSION, type TableInfo, type TablePartition, type TableSchema, type Ttl } from '../protocol/schema.js';
+import { isLiveIndex, TABLE_INFO_FORMAT_VERSION, type TableInfo, type TablePartition, type TableSchema, type Ttl } from '../protocol/schema.js';
 import { callTablet } from '../protocol/typed-call.js';
 import { bool, type Check, int, object, oneOf, optional, str, unknownValue } from '../protocol/validate.js';
 import { ClusterVersionWatch, clusterVersionPath, readClusterVersion } from '../protocol/cluster-version.js';
@@ -111,6 +111,7 @@ export class NameServer implements ClusterOpsHost {
   private readonly ops: ClusterOps | undefined;
   private readonly metadataListeners = new Set<() => void>();
   private readonly sql: NsSqlMetadata;
+  private readonly deployments: DeploymentStore;
   private readonly version: string;
   private readonly versionRegistration: NameServerVersionRegistration;
   private readonly clusterVersion: ClusterVersionWatch;
@@ -166,6 +167,7 @@ export class NameServer implements ClusterOpsHost {
         tabletCallTimeoutMs: options.tabletCallTimeoutMs,
       });
     }
+    this.deployments = new DeploymentStore(deps.coord, this.paths);
     this.sql = this.createSqlMetadata();
   }
 
@@ -174,7 +176,7 @@ export class NameServer implements ClusterOpsHost {
     return new NsSqlMetadata({
       clock: this.deps.clock,
       logger: this.deps.logger,
-      store: new DeploymentStore(this.deps.coord, this.paths),
+      store: this.deployments,
       tabletCallTimeoutMs: this.options.tabletCallTimeoutMs,
       backfillTimeoutMs: Math.max(this.options.tabletCallTimeoutMs, 3_600_000),
       tables: () => [...this.tables.values()],
@@ -547,6 +549,13 @@ export class NameServer implements ClusterOpsHost {
       if (!table) {
         return req.ifExists ? okVoid : fail(Code.tableNotFound, `drop table failed: table '${req.db}.${req.name}' does not exist`);
       }
+      const users = await this.deployments.usingTable(req.db, req.name);
+      if (users.length > 0) {
+        return fail(
+          Code.invalidParameter,
+          `drop table failed: table '${req.db}.${req.name}' is used by deployment ${users.map((d) => `${d.db}.${d.name}`).join(', ')}; drop the deployment first`,
+        );
+      }
       await this.store.deleteTable(table.tid);
       this.tables.delete(table.tid);
       await this.bumpNotify();
@@ -624,7 +633,10 @@ export class NameServer implements ClusterOpsHost {
       if (!table) return fail(Code.tableNotFound, `table ${tid} does not exist`);
       const next: TableInfo = {
         ...table,
-        schema: { ...table.schema, indexes: table.schema.indexes.map((i) => (indexes.includes(i.name) ? { ...i, ttl } : i)) },
+        schema: {
+          ...table.schema,
+          indexes: table.schema.indexes.map((i) => (isLiveIndex(i) && indexes.includes(i.name) ? { ...i, ttl } : i)),
+        },
       };
       await this.store.putTable(next, false);
       this.tables.set(tid, next);

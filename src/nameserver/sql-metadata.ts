@@ -11,7 +11,7 @@ import type { Clock } from '../ports/clock.js';
 import { DEPLOYMENT_FORMAT_VERSION, type DeploymentInfo, type NameServerMethods } from '../protocol/messages.js';
 import type { MethodHandler } from '../protocol/rpc-router.js';
 import { isValidName, normalizeSchema } from '../protocol/schema-rules.js';
-import type { IndexDef, TableInfo } from '../protocol/schema.js';
+import { type IndexDef, isLiveIndex, type TableInfo, type TableSchema } from '../protocol/schema.js';
 import { arrayOf, bool, type Check, nonNegativeInt, object, oneOf, optional, str } from '../protocol/validate.js';
 import { type DeployOptions, planDeploy } from '../sql/deploy/deploy-plan.js';
 import { planSql, prepare } from '../sql/engine.js';
@@ -19,8 +19,9 @@ import { analyzeRequest } from '../sql/plan/request-rules.js';
 import { type Deploy, formatDeploySql, parseStatement } from '../sql/syntax/index.js';
 import { TTL_TYPES } from '../protocol/schema.js';
 import type { DeploymentStore } from './deployment-store.js';
+import { indexesUsedBy, planDropIndex } from './drop-index.js';
 import { SchemaCatalog } from './schema-catalog.js';
-import { applyTableChanges, type TableChangeHost } from './table-changes.js';
+import { applyTableChanges, dropIndexEverywhere, type TableChangeHost } from './table-changes.js';
 
 export interface SqlMetadataHost extends TableChangeHost {
   readonly clock: Clock;
@@ -53,6 +54,15 @@ function newIndexName(indexes: readonly IndexDef[], nowMs: number): string {
   let name = base;
   for (let n = 1; taken.has(name.toLowerCase()); n++) name = `${base}_${n}`;
   return name;
+}
+
+/** normalizeSchema over the live indexes; dropped ones stay as they are, at their positions. */
+function normalizeKeepingDropped(schema: TableSchema, nowSeconds: number): Result<TableSchema> {
+  const checked = normalizeSchema({ columns: schema.columns, indexes: schema.indexes.filter(isLiveIndex) }, nowSeconds);
+  if (!checked.ok) return checked;
+  let next = 0;
+  const indexes = schema.indexes.map((index) => (isLiveIndex(index) ? checked.value.indexes[next++]! : index));
+  return ok({ columns: checked.value.columns, indexes });
 }
 
 export class NsSqlMetadata {
@@ -95,7 +105,7 @@ export class NsSqlMetadata {
       const indexes = [...current.schema.indexes];
       if (change.kind === 'widenTtl') indexes[change.indexPos] = { ...indexes[change.indexPos]!, ttl: change.ttl };
       else indexes.push({ ...change.index, name: newIndexName(indexes, nowMs) });
-      const schema = normalizeSchema({ columns: current.schema.columns, indexes }, Math.floor(nowMs / 1000));
+      const schema = normalizeKeepingDropped({ columns: current.schema.columns, indexes }, Math.floor(nowMs / 1000));
       if (!schema.ok) return fail(schema.code, `deploy failed: the index it needs on '${change.db}.${change.table}' is not valid: ${schema.message}`);
       changed.set(original.tid, { ...current, schema: schema.value });
     }
@@ -176,7 +186,7 @@ export class NsSqlMetadata {
       const table = this.findTable(req.db, req.name);
       if (table === undefined) return fail(Code.tableNotFound, `create index failed: table '${req.db}.${req.name}' does not exist`);
       if (table.storageMode !== 'memory') return fail(Code.invalidParameter, `create index failed: table '${req.db}.${req.name}' is not a memory table`);
-      const schema = normalizeSchema(
+      const schema = normalizeKeepingDropped(
         { columns: table.schema.columns, indexes: [...table.schema.indexes, req.index] },
         Math.floor(this.host.clock.nowMs() / 1000),
       );
@@ -185,6 +195,28 @@ export class NsSqlMetadata {
       if (!applied.ok) return fail(applied.code, `create index failed: ${applied.message}`);
       await this.host.notifyChange();
       return ok({ position: table.schema.indexes.length, backfilledRows: applied.value.backfilledRows });
+    });
+  }
+
+  /** DROP INDEX: every alive replica first, then the table record (drop-index.ts says what is refused). */
+  async deleteTableIndex(req: Req<'DeleteTableIndex'>): Promise<Result<Res<'DeleteTableIndex'>>> {
+    return this.host.exclusive(async () => {
+      const table = this.findTable(req.db, req.name);
+      if (table === undefined) return fail(Code.tableNotFound, `drop index failed: table '${req.db}.${req.name}' does not exist`);
+      const deployments = await this.host.store.usingTable(req.db, req.name);
+      const catalog = new SchemaCatalog(this.host.tables(), this.host.databases());
+      const uses = deployments.map((d) => ({ name: `${d.db}.${d.name}`, uses: indexesUsedBy(d, catalog) }));
+      const usedBy = (position: number): string[] =>
+        uses.filter((u) => u.uses.some((x) => x.db === req.db && x.table === req.name && x.indexPos === position)).map((u) => u.name);
+      const plan = planDropIndex(table, req.index, usedBy);
+      if (!plan.ok) return plan;
+      const dropped = await dropIndexEverywhere(this.host, table, plan.value.position);
+      if (!dropped.ok) return fail(dropped.code, `drop index failed: ${dropped.message}`);
+      const saved = await this.host.saveSchema(table.tid, plan.value.schema);
+      if (!saved.ok) return fail(saved.code, `drop index failed: ${saved.message}`);
+      await this.host.notifyChange();
+      this.host.logger.info('index dropped', { table: `${req.db}.${req.name}`, index: req.index, position: plan.value.position });
+      return ok({ position: plan.value.position });
     });
   }
 }
@@ -225,6 +257,10 @@ export function sqlMetadataHandlers(sql: NsSqlMetadata, guard: (handler: MethodH
     AddTableIndex: guard(async (body) => {
       const r = parse(object({ db: str, name: str, index: indexDef }), 'AddTableIndex', body);
       return r.ok ? sql.addTableIndex(r.value) : r;
+    }),
+    DeleteTableIndex: guard(async (body) => {
+      const r = parse(object({ db: str, name: str, index: str }), 'DeleteTableIndex', body);
+      return r.ok ? sql.deleteTableIndex(r.value) : r;
     }),
   };
 }

@@ -82,6 +82,27 @@ async function addIndexEverywhere(host: TableChangeHost, table: TableInfo, posit
   return ok(rows);
 }
 
+/**
+ * DROP INDEX on every alive replica (leaders and followers at once; each answers ok when it has
+ * the index dropped already). The caller saves the table record afterwards.
+ */
+export async function dropIndexEverywhere(host: TableChangeHost, table: TableInfo, position: number): Promise<Result<void>> {
+  const index = table.schema.indexes[position]!;
+  const what = `drop index '${index.name}' of table '${table.db}.${table.name}'`;
+  const done = await Promise.all(
+    [...replicas(host, table, false), ...replicas(host, table, true)].map(async (r) => ({
+      r,
+      res: await callTablet(host.tabletClient(r.endpoint), 'DeleteIndex', { tid: table.tid, pid: r.pid, index: index.name, position }, {
+        timeoutMs: host.tabletCallTimeoutMs,
+      }),
+    })),
+  );
+  for (const { r, res } of done) {
+    if (!res.ok) return fail(res.code, `${what} failed on ${r.endpoint} (partition ${r.pid}): ${res.message}`);
+  }
+  return ok(undefined);
+}
+
 /** Brings every replica of `before` to the indexes of `after` (same indexes first, new ones appended), then saves `after`. */
 export async function applyTableChanges(host: TableChangeHost, before: TableInfo, after: TableInfo): Promise<Result<TableChangeResult>> {
   const old = before.schema.indexes;

@@ -52,9 +52,15 @@ export interface TabletMethods {
     res: { offset: number };
   };
   Get: { req: { tid: number; pid: number; index: string; key: string; tsMs?: number }; res: { row?: Uint8Array; tsMs?: number } };
+  /**
+   * Rows of one key, newest first. `packed` (optional): answer with every row in one
+   * binary, `packedRows` (the rows back to back; each row's header gives its size), `rows` then
+   * empty. A tablet that does not know the flag ignores it and fills `rows`: a caller reads
+   * `packedRows` when present, else `rows`.
+   */
   Scan: {
-    req: { tid: number; pid: number; index: string; key: string; newestTsMs?: number; oldestTsMs?: number; limit?: number };
-    res: RowsResult;
+    req: { tid: number; pid: number; index: string; key: string; newestTsMs?: number; oldestTsMs?: number; limit?: number; packed?: boolean };
+    res: RowsResult & { packedRows?: Uint8Array };
   };
   Count: { req: { tid: number; pid: number; index: string; key: string }; res: { count: number } };
   Traverse: {
@@ -317,6 +323,23 @@ export interface NameServerMethods {
     req: { db: string; name: string; index: IndexDef };
     res: { position: number; backfilledRows: number };
   };
+  /**
+   * DROP INDEX / ns_client deleteindex: marks the live index `index` dropped (it keeps its
+   * position) on every replica, then in the table metadata. Refused for the first index, an
+   * index a deployment uses, and an unknown one.
+   */
+  DeleteTableIndex: { req: { db: string; name: string; index: string }; res: { position: number } };
+}
+
+// ---- DROP INDEX on a tablet ----
+
+export interface TabletMethods {
+  /**
+   * Drops the index at `position` (named `index`, checked) of this replica: puts skip it, reads
+   * through it are refused, its memory is freed and its table meta marks it dropped. A replica
+   * whose index there is dropped already answers ok.
+   */
+  DeleteIndex: { req: { tid: number; pid: number; index: string; position: number }; res: Record<string, never> };
 }
 
 // ---- Versions, the cluster version and idempotent writes (DESIGN-versions.md) ----

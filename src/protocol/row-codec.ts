@@ -34,6 +34,10 @@ export interface RowCodecOptions {
 }
 
 const SAFE_HI_MIN = -(2 ** 21);
+/** Chunk size for encode(values, pooled = true); larger rows get bytes of their own. */
+const POOL_CHUNK_BYTES = 16 * 1024;
+/** Strings up to this many bytes are compared with the column's previous one before decoding. */
+const REPEAT_BYTES_MAX = 32;
 const SAFE_HI_MAX = 2 ** 21 - 1;
 
 export class RowCodec {
@@ -45,6 +49,10 @@ export class RowCodec {
   private readonly current: RowLayout;
   private readonly defaults: readonly Value[];
   private readonly stringLengths: Int32Array;
+  /** Per string column: the bytes (up to REPEAT_BYTES_MAX) and string decoded last (see stringAt). */
+  private readonly lastBytes: Uint8Array[];
+  private readonly lastLength: Int32Array;
+  private readonly lastString: string[];
 
   constructor(columns: readonly ColumnDesc[], options: RowCodecOptions = {}) {
     const schemaVersion = options.schemaVersion ?? 1;
@@ -71,10 +79,16 @@ export class RowCodec {
       this.layouts[v] = buildLayout(columns, count);
     }
     this.stringLengths = new Int32Array(this.current.stringCount);
+    this.lastBytes = Array.from({ length: this.current.stringCount }, () => new Uint8Array(REPEAT_BYTES_MAX));
+    this.lastLength = new Int32Array(this.current.stringCount).fill(-1);
+    this.lastString = new Array<string>(this.current.stringCount).fill('');
   }
 
-  /** Encodes one value per column; the errors name the column, the expected type and the value. */
-  encode(values: readonly Value[]): Result<Uint8Array> {
+  /**
+   * Encodes one value per column; the errors name the column, the expected type and the value.
+   * `pooled`: the row is a view of a shared chunk (cheaper; see pooledBytes) — for rows dropped soon.
+   */
+  encode(values: readonly Value[], pooled = false): Result<Uint8Array> {
     const columns = this.columns;
     const layout = this.current;
     if (!Array.isArray(values) || values.length !== columns.length) {
@@ -98,8 +112,8 @@ export class RowCodec {
     }
     const size = rowSize(layout.offsetsStart, layout.stringCount, stringBytes);
     if (size > ROW_BYTES_LIMIT) return fail(Code.invalidRow, `encode failed: row of ${size} bytes exceeds the format limit`);
-    const row = new Uint8Array(size);
-    const view = new DataView(row.buffer);
+    const row = pooled ? this.pooledBytes(size) : new Uint8Array(size);
+    const view = new DataView(row.buffer, row.byteOffset, size);
     row[0] = ROW_FORMAT_VERSION;
     row[1] = this.schemaVersion;
     view.setUint32(2, size, true);
@@ -144,9 +158,28 @@ export class RowCodec {
           break;
       }
     }
-    assert(stringPos === size, `encoded ${stringPos} of ${size} row bytes`);
+    if (stringPos !== size) assert(false, `encoded ${stringPos} of ${size} row bytes`);
     return ok(row);
   }
+
+  /**
+   * Zeroed bytes cut from a shared chunk (a Uint8Array of its own costs about 1 µs once over 64
+   * bytes). Never handed out twice; a row kept pins its chunk, so only callers that drop their
+   * rows soon (the client's put path) ask for them.
+   */
+  private pooledBytes(size: number): Uint8Array {
+    if (size > POOL_CHUNK_BYTES / 8) return new Uint8Array(size);
+    if (this.poolChunk === undefined || this.poolChunkUsed + size > POOL_CHUNK_BYTES) {
+      this.poolChunk = new Uint8Array(POOL_CHUNK_BYTES);
+      this.poolChunkUsed = 0;
+    }
+    const start = this.poolChunkUsed;
+    this.poolChunkUsed = start + size;
+    return this.poolChunk.subarray(start, start + size);
+  }
+
+  private poolChunk: Uint8Array | undefined;
+  private poolChunkUsed = 0;
 
   /**
    * Checks untrusted bytes: header, size, versions, offsets in bounds and monotonic, NOT NULL
@@ -208,7 +241,7 @@ export class RowCodec {
   }
 
   decodeColumn(row: Uint8Array, colIdx: number): Value {
-    assert(colIdx >= 0 && colIdx < this.columns.length, `column index ${colIdx} out of range`);
+    if (!(colIdx >= 0 && colIdx < this.columns.length)) assert(false, `column index ${colIdx} out of range`);
     return this.valueAt(row, 0, colIdx, undefined);
   }
 
@@ -220,7 +253,8 @@ export class RowCodec {
   /** readTsMs of the row starting at `start` inside `bytes` (no view needed: the storage hot path). */
   readTsMsAt(bytes: Uint8Array, start: number, colIdx: number): number | null {
     const type = this.types[colIdx];
-    assert(type === 'bigint' || type === 'timestamp', `column ${colIdx} (${type}) is not a bigint or timestamp column`);
+    // The message is only built on failure (a template in a hot assert costs more than the read).
+    if (type !== 'bigint' && type !== 'timestamp') assert(false, `column ${colIdx} (${type}) is not a bigint or timestamp column`);
     const layout = this.layoutAt(bytes, start);
     if (colIdx >= layout.columnCount) {
       const d = this.defaults[colIdx]!;
@@ -260,7 +294,7 @@ export class RowCodec {
 
   private layoutAt(bytes: Uint8Array, start: number): RowLayout {
     const layout = this.layouts[bytes[start + 1]!];
-    assert(layout !== undefined, `row with unknown schema version ${bytes[start + 1]} was not validated`);
+    if (layout === undefined) assert(false, `row with unknown schema version ${bytes[start + 1]} was not validated`);
     return layout;
   }
 
@@ -271,7 +305,21 @@ export class RowCodec {
     const slot = start + layout.offsetsStart + k * width;
     const from = start + readOffset(bytes, slot, width);
     const to = k + 1 < layout.stringCount ? start + readOffset(bytes, slot + width, width) : start + size;
-    return readUtf8(bytes, from, to);
+    const n = to - from;
+    if (n === 0 || n > REPEAT_BYTES_MAX) return readUtf8(bytes, from, to);
+    // Rows read together often repeat a short string (every row of a scan has the same key):
+    // the string decoded last for this column is reused when its bytes match.
+    const kept = this.lastBytes[k]!;
+    if (this.lastLength[k] === n) {
+      let i = n - 1; // from the end: values sharing a prefix differ there first
+      while (i >= 0 && kept[i] === bytes[from + i]) i--;
+      if (i < 0) return this.lastString[k]!;
+    }
+    const decoded = readUtf8(bytes, from, to);
+    for (let i = 0; i < n; i++) kept[i] = bytes[from + i]!;
+    this.lastLength[k] = n;
+    this.lastString[k] = decoded;
+    return decoded;
   }
 
   private keyPartAt(bytes: Uint8Array, start: number, colIdx: number, multiColumn: boolean): string {

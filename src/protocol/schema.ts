@@ -53,6 +53,26 @@ export interface IndexDef {
   /** bigint or timestamp column ordering the rows of a key; absent = insertion time. */
   readonly tsColumn?: string;
   readonly ttl: Ttl;
+  /**
+   * DROP INDEX: the index is gone but keeps its position (binlog entries and snapshots name
+   * indexes by position), so positions of the others never move. Absent = live (older records).
+   */
+  readonly dropped?: boolean;
+}
+
+export function isLiveIndex(index: IndexDef): boolean {
+  return index.dropped !== true;
+}
+
+/** The schema as users see it (DESC, SHOW CREATE TABLE): live indexes only; positions are not kept. */
+export function liveSchema(schema: TableSchema): TableSchema {
+  return schema.indexes.every(isLiveIndex) ? schema : { columns: schema.columns, indexes: schema.indexes.filter(isLiveIndex) };
+}
+
+/** Position of the live index called `name` (case-insensitive), or -1. */
+export function liveIndexPosition(schema: TableSchema, name: string): number {
+  const lower = name.toLowerCase();
+  return schema.indexes.findIndex((i) => isLiveIndex(i) && i.name.toLowerCase() === lower);
 }
 
 export interface TableSchema {

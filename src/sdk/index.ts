@@ -13,7 +13,7 @@ import { SqlQueryClient } from '../client/sql-query-client.js';
 import { SqlSession } from '../client/sql-session.js';
 import type { RowInput } from '../client/table-handle.js';
 import type { ResultColumn, ResultSet } from '../sql/statements/index.js';
-import type { ColumnType, IndexDef, ReplicationMode, TableInfo, TableSchema, Ttl, Value } from '../protocol/schema.js';
+import { type ColumnType, type IndexDef, liveSchema, type ReplicationMode, type TableInfo, type TableSchema, type Ttl, type Value } from '../protocol/schema.js';
 import { systemClock } from '../runtime/node-clock.js';
 import { TcpTransport } from '../runtime/tcp-transport.js';
 import { ZkCoordinator } from '../runtime/zk-coordinator.js';
@@ -138,8 +138,9 @@ export class Connection {
     unwrap(await this.client.dropTable(db, name, options.ifExists ?? false));
   }
 
+  /** Tables with their schemas as users see them (dropped indexes left out). */
   async listTables(db?: string): Promise<TableInfo[]> {
-    return unwrap(await this.client.listTables(db));
+    return unwrap(await this.client.listTables(db)).map((t) => ({ ...t, schema: liveSchema(t.schema) }));
   }
 
   /** Writes one row (values in schema order, or an object keyed by column name). */

@@ -417,3 +417,52 @@ describe('MemTable.create', () => {
     expect(r.ok ? '' : r.message).toMatch(/keyListChunkSlots 1000 is not a power of two/);
   });
 });
+
+describe('MemTable.scanPacked', () => {
+  const t = table([index('by_c1', ['c1'], 'c7', { type: 'latest', absMinutes: 0, latCount: 4 })]);
+  for (let i = 1; i <= 12; i++) put(t, i, i % 3 === 0 ? 'bb' : 'aa', 1, 100 * (i % 5), 0);
+
+  /** The packed rows split back into one buffer per row by their size headers. */
+  function split(packed: Uint8Array): Uint8Array[] {
+    const rows: Uint8Array[] = [];
+    for (let pos = 0; pos < packed.length; ) {
+      const size = packed[pos + 2]! | (packed[pos + 3]! << 8) | (packed[pos + 4]! << 16) | (packed[pos + 5]! << 24);
+      rows.push(packed.slice(pos, pos + size));
+      pos += size;
+    }
+    return rows;
+  }
+
+  it('returns the rows and ts of scan, back to back, for every range and limit', () => {
+    const ranges = [{}, { limit: 1 }, { limit: 3 }, { newestTsMs: 300 }, { oldestTsMs: 200 }, { newestTsMs: 300, oldestTsMs: 100, limit: 2 }, { oldestTsMs: 400, newestTsMs: 100 }];
+    for (const key of ['aa', 'bb', 'none']) {
+      for (const range of ranges) {
+        const rows = value(t.scan(0, key, NOW, range));
+        const packed = value(t.scanPacked(0, key, NOW, range));
+        expect(packed.tss).toEqual(rows.map((r) => r.tsMs));
+        expect(split(packed.packed)).toEqual(rows.map((r) => Uint8Array.from(r.row)));
+      }
+    }
+  });
+
+  it('fails as scan does', () => {
+    for (const [pos, range] of [[0, { limit: 0 }], [0, { limit: 1.5 }], [5, {}]] as const) {
+      expect(t.scanPacked(pos, 'aa', NOW, range)).toEqual(t.scan(pos, 'aa', NOW, range));
+    }
+    const small = table([index('by_c1', ['c1'], 'c7')], { scanRowsMax: 2 });
+    for (let i = 0; i < 3; i++) put(small, i, 'k', 1, i);
+    const failed = small.scanPacked(0, 'k', NOW, {});
+    expect(failed).toMatchObject({ ok: false, code: Code.tooManyRows });
+    expect(failed).toEqual(small.scan(0, 'k', NOW, {}));
+  });
+
+  it('never overwrites an answer it handed out (answers share chunks)', () => {
+    // Enough answers to fill more than one 64 KiB chunk.
+    const kept = Array.from({ length: 1500 }, (_, i) => value(t.scanPacked(0, i % 2 === 0 ? 'aa' : 'bb', NOW, {})).packed);
+    const copies = kept.map((k) => Uint8Array.from(k));
+    expect(kept.reduce((n, k) => n + k.length, 0)).toBeGreaterThan(64 * 1024);
+    for (let i = 0; i < 1500; i++) value(t.scanPacked(0, 'bb', NOW, {}));
+    const changed = kept.filter((k, i) => k.length !== copies[i]!.length || k.some((b, j) => b !== copies[i]![j]));
+    expect(changed).toHaveLength(0);
+  });
+});

@@ -41,6 +41,8 @@ export const MEM_TABLE_DEFAULTS: MemTableLimits = {
 
 /** gc compacts only when that frees at least this fraction of all slab bytes (and one slab). */
 const COMPACT_RECLAIM_FRACTION_MIN = 0.1;
+/** Size of the shared chunks packed scan answers are cut from (see packBuffer). */
+const PACK_CHUNK_BYTES = 64 * 1024;
 /** Most indexes per table: a row's reference count is one byte. */
 export const INDEXES_PER_TABLE_MAX = 255;
 
@@ -48,6 +50,12 @@ export interface TsRow {
   readonly tsMs: number;
   /** View of the stored bytes; stays valid (slab bytes are never rewritten). Do not modify. */
   readonly row: Uint8Array;
+}
+
+/** Rows back to back in one buffer (each row's header gives its size), and the ts of each. */
+export interface PackedRows {
+  readonly packed: Uint8Array;
+  readonly tss: number[];
 }
 
 export interface KeyedTsRow extends TsRow {
@@ -110,6 +118,8 @@ export class MemTable {
   private schema: TableSchema;
   private readonly indexes: IndexState[];
   private allPositions: readonly number[];
+  /** Positions of dropped indexes (dropIndex): puts skip them, names no longer find them. */
+  private readonly droppedPositions = new Set<number>();
   /** Replaced once, when a second index is added to a table created with one (see addIndex). */
   private slabs: SlabStore;
   private readonly keyListChunkSlots: number;
@@ -136,6 +146,7 @@ export class MemTable {
     for (const index of schema.indexes) {
       const problem = indexProblem(schema, index);
       if (problem !== undefined) return bad(`index '${index.name}': ${problem}`);
+      if (index.dropped === true) continue;
       if (names.has(index.name.toLowerCase())) return bad(`two indexes are named '${index.name}'`);
       names.add(index.name.toLowerCase());
     }
@@ -165,8 +176,11 @@ export class MemTable {
   /** Position of the index called `name` (case-insensitive). */
   indexPosition(name: string): Result<number> {
     const lower = name.toLowerCase();
-    const pos = this.indexes.findIndex((i) => i.name.toLowerCase() === lower);
-    if (pos < 0) return fail(Code.indexNotFound, `index '${name}' not found (indexes: ${this.indexes.map((i) => i.name).join(', ')})`);
+    const pos = this.indexes.findIndex((i, p) => i.name.toLowerCase() === lower && !this.droppedPositions.has(p));
+    if (pos < 0) {
+      const live = this.indexes.filter((_, p) => !this.droppedPositions.has(p)).map((i) => i.name);
+      return fail(Code.indexNotFound, `index '${name}' not found (indexes: ${live.join(', ')})`);
+    }
     return ok(pos);
   }
 
@@ -190,7 +204,7 @@ export class MemTable {
     if (indexPositions !== undefined) {
       const problem = this.positionsProblem(indexPositions);
       if (problem !== undefined) return problem;
-      positions = indexPositions;
+      positions = this.droppedPositions.size === 0 ? indexPositions : indexPositions.filter((p) => !this.droppedPositions.has(p));
       if (positions.length === 0) return okVoid;
     }
     const keys = this.scratchKeys;
@@ -239,18 +253,79 @@ export class MemTable {
 
   /** Live rows of `key` with oldestTsMs <= ts <= newestTsMs (both inclusive), newest first. */
   scan(indexPos: number, key: string, nowMs: number, range: ScanRange = {}): Result<TsRow[]> {
+    const failed = this.findSpan(indexPos, key, nowMs, range);
+    if (failed !== undefined) return failed;
+    const lists = this.indexes[indexPos]!.lists;
+    const slot = this.spanSlot;
+    const rows = new Array<TsRow>(this.spanCount);
+    for (let j = 0, i = this.spanTop; j < rows.length; j++, i--) {
+      rows[j] = { tsMs: lists.tsAt(slot, i), row: this.slabs.view(lists.refAt(slot, i)) };
+    }
+    return ok(rows);
+  }
+
+  /**
+   * The rows `scan` returns, copied back to back into one buffer (each row's header gives its
+   * size) with their ts in the same order: no view per row (the RPC answer's hot path).
+   */
+  scanPacked(indexPos: number, key: string, nowMs: number, range: ScanRange = {}): Result<PackedRows> {
+    const failed = this.findSpan(indexPos, key, nowMs, range);
+    if (failed !== undefined) return failed;
+    const lists = this.indexes[indexPos]!.lists;
+    const slabs = this.slabs;
+    const slot = this.spanSlot;
+    const top = this.spanTop;
+    const tss = new Array<number>(this.spanCount);
+    let bytes = 0;
+    for (let j = 0; j < tss.length; j++) {
+      tss[j] = lists.tsAt(slot, top - j);
+      bytes += slabs.rowBytes(lists.refAt(slot, top - j));
+    }
+    const packed = this.packBuffer(bytes);
+    let pos = 0;
+    for (let j = 0; j < tss.length; j++) pos = slabs.copyRow(lists.refAt(slot, top - j), packed, pos);
+    return ok({ packed, tss });
+  }
+
+  /**
+   * Fresh bytes for a packed answer: small ones are cut from a shared chunk (a Uint8Array of its
+   * own costs about 1 µs; a view, a tenth of that). Bytes handed out are never written again: a
+   * chunk is only used forward, and a new one replaces it when full.
+   */
+  private packBuffer(bytes: number): Uint8Array {
+    if (bytes > PACK_CHUNK_BYTES / 4) return new Uint8Array(bytes);
+    if (this.packChunk === undefined || this.packChunkUsed + bytes > PACK_CHUNK_BYTES) {
+      this.packChunk = new Uint8Array(PACK_CHUNK_BYTES);
+      this.packChunkUsed = 0;
+    }
+    const start = this.packChunkUsed;
+    this.packChunkUsed = start + bytes;
+    return this.packChunk.subarray(start, start + bytes);
+  }
+
+  private packChunk: Uint8Array | undefined;
+  private packChunkUsed = 0;
+
+  /** Output of findSpan: the rows of a scan are entries spanTop, spanTop - 1, ... (spanCount of them) of spanSlot. */
+  private spanSlot = -1;
+  private spanTop = -1;
+  private spanCount = 0;
+
+  /** Checks a scan and finds its entries (into spanSlot, spanTop, spanCount), or says why it fails. */
+  private findSpan(indexPos: number, key: string, nowMs: number, range: ScanRange): Failure | undefined {
     const index = this.indexes[indexPos];
     if (index === undefined) return this.noIndex(indexPos);
     const limit = range.limit ?? this.scanRowsMax;
     if (!Number.isInteger(limit) || limit < 1 || limit > this.scanRowsMax) {
       return fail(Code.invalidParameter, `scan failed: limit ${limit} is not in 1..${this.scanRowsMax}`);
     }
+    this.spanCount = 0;
     const lists = index.lists;
     const slot = lists.slotOf(key);
-    if (slot < 0) return ok([]);
+    if (slot < 0) return undefined;
     const newest = range.newestTsMs ?? Number.POSITIVE_INFINITY;
     const oldest = range.oldestTsMs ?? Number.NEGATIVE_INFINITY;
-    if (oldest > newest) return ok([]);
+    if (oldest > newest) return undefined;
     const hi = newest === Number.POSITIVE_INFINITY ? lists.length(slot) : lists.upperBound(slot, newest);
     const lo = Math.max(this.expired(index, slot, nowMs), oldest === Number.NEGATIVE_INFINITY ? 0 : lists.lowerBound(slot, oldest));
     if (range.limit === undefined && hi - lo > limit) {
@@ -259,11 +334,10 @@ export class MemTable {
         `scan failed: key '${key}' of index '${index.name}' has ${hi - lo} rows in the range, more than the ${limit} one scan returns; give a limit or a narrower range`,
       );
     }
-    const rows: TsRow[] = [];
-    for (let i = hi - 1; i >= lo && rows.length < limit; i--) {
-      rows.push({ tsMs: lists.tsAt(slot, i), row: this.slabs.view(lists.refAt(slot, i)) });
-    }
-    return ok(rows);
+    this.spanSlot = slot;
+    this.spanTop = hi - 1;
+    this.spanCount = Math.max(0, Math.min(limit, hi - lo));
+    return undefined;
   }
 
   /** Rows of `key`; live ones only unless `filterExpired` is false. */
@@ -396,13 +470,46 @@ export class MemTable {
     if (this.indexes.length >= INDEXES_PER_TABLE_MAX) return bad(`the table already has ${INDEXES_PER_TABLE_MAX} indexes`);
     const problem = indexProblem(this.schema, def);
     if (problem !== undefined) return bad(problem);
-    if (this.indexes.some((i) => i.name.toLowerCase() === def.name.toLowerCase())) return bad('the table already has an index of that name');
+    if (this.indexes.some((i, p) => i.name.toLowerCase() === def.name.toLowerCase() && !this.droppedPositions.has(p))) {
+      return bad('the table already has an index of that name');
+    }
     // A one-index table stores rows without a holder count; a second index needs one.
     if (this.slabs.prefixBytes === 0) this.countRowHolders();
     this.schema = { columns: this.schema.columns, indexes: [...this.schema.indexes, def] };
     this.indexes.push(this.newIndex(def, this.keyListChunkSlots));
-    this.allPositions = this.indexes.map((_, i) => i);
+    this.allPositions = this.indexes.map((_, i) => i).filter((p) => !this.droppedPositions.has(p));
     return ok(this.indexes.length - 1);
+  }
+
+  /**
+   * Drops the index at `position` (DROP INDEX): its key lists go and every row it held loses a
+   * holder (a row no other index holds is freed). The position stays taken, so the others never
+   * move: puts skip it from now on, `indexPosition` no longer finds its name, and reads through
+   * the position find nothing (the tablet refuses them before they get here). The first index
+   * cannot be dropped (every row of a partition is stored under it). Dropping it again is a no-op.
+   * `create` builds indexes the schema marks dropped like the others (a replay of entries written
+   * before the drop may need them): the loader drops them once the table is loaded.
+   */
+  dropIndex(position: number): Result<void> {
+    const index = this.indexes[position];
+    if (index === undefined) return this.noIndex(position);
+    if (this.droppedPositions.has(position)) return okVoid;
+    if (position === 0) return fail(Code.invalidParameter, `drop index '${index.name}' failed: the first index of a table cannot be dropped`);
+    assert(this.slabs.prefixBytes === 1, 'a table of several indexes counts the holders of its rows');
+    const lists = index.lists;
+    for (let slot = lists.nextSlot(0); slot >= 0; slot = lists.nextSlot(slot + 1)) {
+      const n = lists.length(slot);
+      for (let i = 0; i < n; i++) this.slabs.release(lists.refAt(slot, i));
+    }
+    const empty = new KeyLists({ storesTs: index.tsCol < 0, chunkSlots: 16, tsOfRef: () => 0 });
+    this.indexes[position] = { ...index, expires: false, lists: empty };
+    this.droppedPositions.add(position);
+    this.allPositions = this.allPositions.filter((p) => p !== position);
+    return okVoid;
+  }
+
+  isDropped(position: number): boolean {
+    return this.droppedPositions.has(position);
   }
 
   /** Copies every row into a store with a holder count per row (each row is held by its one index). */

@@ -95,3 +95,23 @@ describe('SlabStore', () => {
     expect(result).toEqual({ slabsFreed: 0, rowsMoved: 0 });
   });
 });
+
+describe('SlabStore.copyRow', () => {
+  it('copies a row by reference and reports its size', () => {
+    const s = new SlabStore(4096, 1);
+    const ra = row('a', 1);
+    const rb = row('bbbbbbbbbbbb', 2);
+    const a = s.add(ra, 1);
+    const b = s.add(rb, 1);
+    expect(s.rowBytes(a)).toBe(ra.length);
+    expect(s.rowBytes(b)).toBe(rb.length);
+    const total = ra.length + rb.length;
+    const out = new Uint8Array(1 + total).fill(9);
+    expect(s.copyRow(b, out, 1)).toBe(1 + rb.length);
+    expect(s.copyRow(a, out, 1 + rb.length)).toBe(1 + total);
+    expect(out[0]).toBe(9);
+    expect(out.subarray(1, 1 + rb.length)).toEqual(rb);
+    expect(out.subarray(1 + rb.length)).toEqual(ra);
+    expect(() => s.copyRow(b, out, total)).toThrow(`copying a row of ${rb.length} bytes to ${total} of ${total + 1}`);
+  });
+});

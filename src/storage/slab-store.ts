@@ -97,6 +97,22 @@ export class SlabStore {
     return slab.subarray(start, start + readU32(slab, start + 2));
   }
 
+  /** Size of the row's bytes (its header's size field). */
+  rowBytes(ref: number): number {
+    return readU32(this.slabs[ref >>> SLAB_OFFSET_BITS]!, (ref & OFFSET_MASK) + 2);
+  }
+
+  /** Copies the row's bytes into `out` at `pos` (room checked by the caller); returns the position after them. */
+  copyRow(ref: number, out: Uint8Array, pos: number): number {
+    const slab = this.slabs[ref >>> SLAB_OFFSET_BITS]!;
+    const start = ref & OFFSET_MASK;
+    const end = start + readU32(slab, start + 2);
+    if (pos + (end - start) > out.length) assert(false, `copying a row of ${end - start} bytes to ${pos} of ${out.length}`);
+    // set() of a short-lived view: a byte loop is several times slower even for rows of ~100 bytes.
+    out.set(slab.subarray(start, end), pos);
+    return pos + (end - start);
+  }
+
   /** Drops one holder of the row; returns true when that was the last one (the row is dead). */
   release(ref: number): boolean {
     const id = ref >>> SLAB_OFFSET_BITS;

@@ -19,6 +19,7 @@ import { BinlogWriter } from '../binlog/binlog-writer.js';
 import type { DeleteSpec, LogEntry } from '../binlog/log-entry.js';
 import { joinPath } from '../ports/disk.js';
 import type { PartitionMetaMsg, RequestIdMsg, TableMode, TablePartitionStatus, TableState } from '../protocol/messages.js';
+import { isLiveIndex, liveIndexPosition, type TableSchema } from '../protocol/schema.js';
 import type { LogBounds } from '../replication/follower-tracker.js';
 import { makeSnapshot } from '../snapshot/make-snapshot.js';
 import { recover } from '../snapshot/recover.js';
@@ -46,8 +47,9 @@ interface StoredMeta extends PartitionMetaMsg {
 export class TablePartition implements ReplicatedLog {
   private state: TableState = 'normal';
   private diskBytes = 0;
-  private readonly inspector: RowInspector;
-  private readonly allPositions: readonly number[];
+  private inspector: RowInspector;
+  /** Positions of the live indexes: what the binlog records for a put that names none. */
+  private allPositions: readonly number[];
   private snapshotting: Promise<unknown> | undefined;
   private replication: LeaderReplication | undefined;
   /** Set when a follower reported a newer term: writes are refused with this reason. */
@@ -68,7 +70,7 @@ export class TablePartition implements ReplicatedLog {
     private readonly dedupe: PutDedupWindow | undefined,
   ) {
     this.inspector = createRowInspector(metaValue.schema, table.codec, GC_SAFE_OFFSET_MS);
-    this.allPositions = metaValue.schema.indexes.map((_, i) => i);
+    this.allPositions = livePositions(metaValue.schema);
   }
 
   get meta(): PartitionMetaMsg {
@@ -231,6 +233,13 @@ export class TablePartition implements ReplicatedLog {
       ...(binlogLayout ? { layout: binlogLayout } : {}),
     });
     if (!writer.ok) return writer;
+    // Dropped indexes were kept through the replay (a delete logged before the drop names one).
+    for (const [position, index] of meta.schema.indexes.entries()) {
+      if (!isLiveIndex(index)) {
+        const dropped = table.dropIndex(position);
+        if (!dropped.ok) return fail(dropped.code, `loading table ${meta.tid} partition ${meta.pid} failed: ${dropped.message}`);
+      }
+    }
     table.gc(env.clock.nowMs());
     return ok(new TablePartition(env, dir, meta, table, writer.value.writer, snapshotOffset, dedupe));
   }
@@ -238,6 +247,10 @@ export class TablePartition implements ReplicatedLog {
   /** Changes the meta in memory at once and then in table_meta.json. */
   updateMeta(meta: PartitionMetaMsg): Promise<void> {
     assert(meta.tid === this.metaValue.tid && meta.pid === this.metaValue.pid, 'updateMeta of another partition');
+    if (meta.schema !== this.metaValue.schema) {
+      this.inspector = createRowInspector(meta.schema, this.table.codec, GC_SAFE_OFFSET_MS);
+      this.allPositions = livePositions(meta.schema);
+    }
     this.metaValue = meta;
     const write = this.metaWrites.then(() => writeMeta(this.env, this.dir, this.metaValue));
     this.metaWrites = write.catch(() => undefined);
@@ -407,20 +420,56 @@ export class TablePartition implements ReplicatedLog {
     return okVoid;
   }
 
+  /** Position of the live index called `name`; a dropped one is refused as such. */
   index(name: string): Result<number> {
-    return this.table.indexPosition(name);
+    const found = this.table.indexPosition(name);
+    if (found.ok || liveIndexPosition(this.metaValue.schema, name) >= 0) return found;
+    const lower = name.toLowerCase();
+    if (this.metaValue.schema.indexes.some((i) => !isLiveIndex(i) && i.name.toLowerCase() === lower)) {
+      return fail(Code.indexNotFound, `index '${name}' of table ${this.describe()} was dropped`);
+    }
+    return found;
+  }
+
+  /**
+   * DROP INDEX on this replica: the index at `position` (which must be `name`) stops being
+   * maintained and its memory is freed, at once; the table meta marks it dropped (on disk when
+   * the returned promise resolves). Dropping a dropped index again answers ok.
+   */
+  async dropIndex(position: number, name: string): Promise<Result<void>> {
+    const what = `drop index '${name}' of table ${this.describe()}`;
+    const index = this.metaValue.schema.indexes[position];
+    if (index === undefined) {
+      return fail(Code.indexNotFound, `${what} failed: no index at position ${position} (the replica has ${this.metaValue.schema.indexes.length})`);
+    }
+    if (index.name.toLowerCase() !== name.toLowerCase()) {
+      return fail(Code.invalidParameter, `${what} failed: position ${position} holds index '${index.name}'`);
+    }
+    if (!isLiveIndex(index)) return okVoid;
+    const dropped = this.table.dropIndex(position);
+    if (!dropped.ok) return fail(dropped.code, `${what} failed: ${dropped.message}`);
+    const indexes = this.metaValue.schema.indexes.map((d, i) => (i === position ? { ...d, dropped: true } : d));
+    await this.updateMeta({ ...this.metaValue, schema: { ...this.metaValue.schema, indexes } });
+    this.env.logger.info('index dropped', { tid: this.tid, pid: this.pid, index: name, position });
+    return okVoid;
+  }
+
+  private droppedRead(indexPos: number, what: string): Failure | undefined {
+    if (!this.table.isDropped(indexPos)) return undefined;
+    const name = this.metaValue.schema.indexes[indexPos]?.name ?? String(indexPos);
+    return fail(Code.indexNotFound, `${what} failed: index '${name}' of table ${this.describe()} was dropped`);
   }
 
   scan(indexPos: number, key: string, range: { newestTsMs?: number; oldestTsMs?: number; limit?: number }): Result<TsRow[]> {
-    return this.table.scan(indexPos, key, this.env.clock.nowMs(), range);
+    return this.droppedRead(indexPos, 'scan') ?? this.table.scan(indexPos, key, this.env.clock.nowMs(), range);
   }
 
   get(indexPos: number, key: string, tsMs?: number): Result<TsRow | undefined> {
-    return this.table.get(indexPos, key, this.env.clock.nowMs(), tsMs);
+    return this.droppedRead(indexPos, 'get') ?? this.table.get(indexPos, key, this.env.clock.nowMs(), tsMs);
   }
 
   count(indexPos: number, key: string): Result<number> {
-    return this.table.count(indexPos, key, this.env.clock.nowMs());
+    return this.droppedRead(indexPos, 'count') ?? this.table.count(indexPos, key, this.env.clock.nowMs());
   }
 
   gc(): void {
@@ -513,6 +562,14 @@ export class TablePartition implements ReplicatedLog {
     await this.metaWrites;
     return this.binlog.close();
   }
+}
+
+function livePositions(schema: TableSchema): number[] {
+  const out: number[] = [];
+  schema.indexes.forEach((index, i) => {
+    if (isLiveIndex(index)) out.push(i);
+  });
+  return out;
 }
 
 async function writeMeta(env: PartitionEnv, dir: string, meta: PartitionMetaMsg): Promise<void> {

@@ -44,6 +44,8 @@ import {
   withDefault,
 } from '../protocol/validate.js';
 import { parseRequest } from './parse-request.js';
+import { parseScanRequest } from './scan-request.js';
+import type { ScanRange } from '../storage/mem-table.js';
 import type { PartitionEnv } from './partition-env.js';
 import { partitionDirName, readStoredMeta, TABLE_META_FILE, TablePartition } from './table-partition.js';
 
@@ -89,15 +91,6 @@ const putRequest = object({
   indexPositions: optional(arrayOf(nonNegativeInt, 255)),
 });
 const keyRequest = object({ tid: nonNegativeInt, pid: nonNegativeInt, index: str, key: str });
-const scanRequest = object({
-  tid: nonNegativeInt,
-  pid: nonNegativeInt,
-  index: str,
-  key: str,
-  newestTsMs: optional(num),
-  oldestTsMs: optional(num),
-  limit: optional(int),
-});
 const getRequest = object({ tid: nonNegativeInt, pid: nonNegativeInt, index: str, key: str, tsMs: optional(num) });
 const traverseRequest = object({
   tid: nonNegativeInt,
@@ -136,6 +129,7 @@ const snapshotRequest = object({
   endOffset: withDefault(nonNegativeInt, 0),
   task: optional(taskInfo),
 });
+const deleteIndexRequest = object({ tid: nonNegativeInt, pid: nonNegativeInt, index: str, position: nonNegativeInt });
 const ttlRequest = object({
   tid: nonNegativeInt,
   pid: nonNegativeInt,
@@ -702,20 +696,29 @@ export class Tablet implements TabletClusterOps {
         return ok(got.value ? { row: got.value.row, tsMs: got.value.tsMs } : {});
       },
       Scan: (body) => {
-        const r = parseRequest(scanRequest, 'Scan', body);
+        const r = parseScanRequest(body);
         if (!r.ok) return r;
-        const p = this.find(r.value.tid, r.value.pid, 'scan');
+        const q = r.value;
+        const p = this.find(q.tid, q.pid, 'scan');
         if (!p.ok) return p;
-        const idx = p.value.index(r.value.index);
+        const idx = p.value.index(q.index);
         if (!idx.ok) return idx;
-        const { newestTsMs, oldestTsMs, limit } = r.value;
-        const scanned = p.value.scan(idx.value, r.value.key, {
-          ...(newestTsMs !== undefined ? { newestTsMs } : {}),
-          ...(oldestTsMs !== undefined ? { oldestTsMs } : {}),
-          ...(limit !== undefined && limit > 0 ? { limit } : {}),
-        });
+        const range: ScanRange = { newestTsMs: q.newestTsMs, oldestTsMs: q.oldestTsMs, limit: q.limit !== undefined && q.limit > 0 ? q.limit : undefined };
+        if (q.packed === true) {
+          // One binary for all rows (see messages.ts): no view per row here, none on the caller's side.
+          const packed = p.value.table.scanPacked(idx.value, q.key, this.env.clock.nowMs(), range);
+          if (!packed.ok) return packed;
+          return ok({ rows: [], tss: packed.value.tss, packedRows: packed.value.packed });
+        }
+        const scanned = p.value.scan(idx.value, q.key, range);
         if (!scanned.ok) return scanned;
-        return ok({ rows: scanned.value.map((x) => x.row), tss: scanned.value.map((x) => x.tsMs) });
+        const rows = new Array<Uint8Array>(scanned.value.length);
+        const tss = new Array<number>(scanned.value.length);
+        for (let i = 0; i < rows.length; i++) {
+          rows[i] = scanned.value[i]!.row;
+          tss[i] = scanned.value[i]!.tsMs;
+        }
+        return ok({ rows, tss });
       },
       Count: (body) => {
         const r = parseRequest(keyRequest, 'Count', body);
@@ -794,6 +797,14 @@ export class Tablet implements TabletClusterOps {
         const indexes = meta.schema.indexes.map((d, i) => (i === idx.value ? { ...d, ttl: r.value.ttl } : d));
         await p.value.updateMeta({ ...meta, schema: { ...meta.schema, indexes } });
         return ok({});
+      },
+      DeleteIndex: async (body) => {
+        const r = parseRequest(deleteIndexRequest, 'DeleteIndex', body);
+        if (!r.ok) return r;
+        const p = this.find(r.value.tid, r.value.pid, 'delete index');
+        if (!p.ok) return p;
+        const dropped = await p.value.dropIndex(r.value.position, r.value.index);
+        return dropped.ok ? ok({}) : dropped;
       },
     };
   }

@@ -4,7 +4,7 @@
  * reference's codes and returns what the shell should apply.
  */
 import { Code, fail, ok, type Result } from '../../base/status.js';
-import { TTL_TYPES, type TablePartition, type Ttl } from '../../protocol/schema.js';
+import { isLiveIndex, TTL_TYPES, type TablePartition, type Ttl } from '../../protocol/schema.js';
 import { type ClusterView, findPartition, findTable } from './cluster-view.js';
 import { applyMetaEdit, type MetaEdit } from './meta-edit.js';
 import { refuseIfAutoFailover } from './op-requests.js';
@@ -43,7 +43,7 @@ export function planSetTtl(view: ClusterView, req: SetTtlRequest): Result<{ read
   }
   const clean: Ttl =
     ttl.type === 'absolute' ? { ...ttl, latCount: 0 } : ttl.type === 'latest' ? { ...ttl, absMinutes: 0 } : { ...ttl };
-  const names = table.schema.indexes.map((i) => i.name);
+  const names = table.schema.indexes.filter(isLiveIndex).map((i) => i.name);
   if (req.index !== undefined) {
     if (!names.includes(req.index)) return fail(Code.indexNotFound, `set ttl failed: table ${req.db}.${req.name} has no index '${req.index}'`);
     return ok({ tid: table.tid, indexes: [req.index], ttl: clean });

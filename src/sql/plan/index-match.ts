@@ -2,7 +2,8 @@
  * Finding the index that serves a lookup: the index whose key columns are all bound by
  * equalities, preferring one whose ts column is the wanted order column. Also traces a column of
  * a FROM item back to a table column through simple projections, so lookups reach the index of
- * the table under a `(SELECT c1, c2 FROM t)` subquery.
+ * the table under a `(SELECT c1, c2 FROM t)` subquery. Dropped indexes (DROP INDEX keeps their
+ * positions) are never chosen.
  */
 import type { IndexDef, TableSchema } from '../../protocol/schema.js';
 import type { SqlTable } from './catalog.js';
@@ -28,6 +29,7 @@ export function tsPosition(schema: TableSchema, index: IndexDef): number | undef
 export function findIndex(schema: TableSchema, bound: ReadonlySet<number>, orderColumn?: number): number {
   let fallback = -1;
   for (const [i, index] of schema.indexes.entries()) {
+    if (index.dropped === true) continue;
     const keys = keyPositions(schema, index);
     if (keys.some((k) => k < 0 || !bound.has(k))) continue;
     if (orderColumn === undefined || tsPosition(schema, index) === orderColumn) return i;
@@ -47,6 +49,7 @@ export function findWindowIndex(schema: TableSchema, keys: readonly number[], or
   let subset = -1;
   let subsetSize = 0;
   for (const [i, index] of schema.indexes.entries()) {
+    if (index.dropped === true) continue;
     const own = keyPositions(schema, index);
     if (own.some((k) => !wanted.has(k))) continue;
     const ts = tsPosition(schema, index);
