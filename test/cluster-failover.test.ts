@@ -6,11 +6,11 @@
  *     ops finish.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTablet } from '../src/protocol/typed-call.js';
 import { TcpTransport } from '../src/runtime/tcp-transport.js';
 import { type Connection, connect, type TableSchema } from '../src/sdk/index.js';
 import { Cluster, parseTable } from './harness/cluster.js';
 import { cleanup } from './harness/program.js';
+import { replicaRows } from './harness/replica-rows.js';
 import { waitFor } from './harness/wait.js';
 
 let cluster: Cluster;
@@ -38,25 +38,6 @@ afterAll(async () => {
   await Cluster.stopZooKeepers();
 });
 
-/** All rows of one replica, as sorted strings, read straight from its tablet. */
-async function replicaRows(endpoint: string, tid: number, pid: number): Promise<string[]> {
-  const client = transport.connect(endpoint);
-  const out: string[] = [];
-  let cursor: string | undefined;
-  try {
-    for (;;) {
-      const r = await callTablet(client, 'Traverse', { tid, pid, limit: 1000, ...(cursor ? { cursor } : {}) });
-      if (!r.ok) throw new Error(`traverse ${endpoint} ${tid}/${pid}: ${r.message}`);
-      for (let i = 0; i < r.value.rows.length; i++) out.push(`${r.value.tss[i]}:${Buffer.from(r.value.rows[i]!).toString('hex')}`);
-      cursor = r.value.cursor;
-      if (!cursor) break;
-    }
-  } finally {
-    client.close();
-  }
-  return out.sort();
-}
-
 async function allReplicasAgree(db: string, table: string): Promise<boolean> {
   const rows = parseTable((await cluster.nsClient('showtable', db)).out).filter((r) => r.name === table);
   if (rows.length === 0 || rows.some((r) => r.is_alive !== 'yes')) return false;
@@ -64,7 +45,7 @@ async function allReplicasAgree(db: string, table: string): Promise<boolean> {
   const pids = [...new Set(rows.map((r) => Number(r.pid)))];
   for (const pid of pids) {
     const eps = rows.filter((r) => Number(r.pid) === pid).map((r) => r.endpoint!);
-    const contents = await Promise.all(eps.map((ep) => replicaRows(ep, tid, pid)));
+    const contents = await Promise.all(eps.map((ep) => replicaRows(transport, ep, tid, pid)));
     const first = JSON.stringify(contents[0]);
     if (contents.some((c) => JSON.stringify(c) !== first)) return false;
   }

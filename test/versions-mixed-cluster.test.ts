@@ -33,6 +33,7 @@ import { TcpTransport } from '../src/runtime/tcp-transport.js';
 import { ZkCoordinator } from '../src/runtime/zk-coordinator.js';
 import { type Connection, connect, type TableSchema } from '../src/sdk/index.js';
 import { cleanup } from './harness/program.js';
+import { replicaRows } from './harness/replica-rows.js';
 import { buildRelease, flagFile, ReleaseCluster, type ReleaseNode, setFlag, startSh } from './harness/release-cluster.js';
 import { runTool } from './harness/upgrade-tool.js';
 import { waitFor } from './harness/wait.js';
@@ -71,25 +72,6 @@ async function healthyTablets(): Promise<number> {
   return (await cluster.table('showtablet')).filter((t) => t.state === 'kHealthy').length;
 }
 
-/** Every row of one replica, as sorted strings, read straight from its tablet. */
-async function replicaRows(endpoint: string, tid: number, pid: number): Promise<string[]> {
-  const client = transport.connect(endpoint);
-  const out: string[] = [];
-  let cursor: string | undefined;
-  try {
-    for (;;) {
-      const r = await callTablet(client, 'Traverse', { tid, pid, limit: 1000, ...(cursor ? { cursor } : {}) });
-      if (!r.ok) throw new Error(`traverse ${endpoint} ${tid}/${pid}: ${r.message}`);
-      for (let i = 0; i < r.value.rows.length; i++) out.push(`${r.value.tss[i]}:${Buffer.from(r.value.rows[i]!).toString('hex')}`);
-      cursor = r.value.cursor;
-      if (!cursor) break;
-    }
-  } finally {
-    client.close();
-  }
-  return out.sort();
-}
-
 async function allReplicasAgree(db: string, table: string): Promise<boolean> {
   const rows = (await cluster.table('showtable', db)).filter((r) => r.name === table);
   if (rows.length === 0 || rows.some((r) => r.is_alive !== 'yes')) return false;
@@ -97,7 +79,7 @@ async function allReplicasAgree(db: string, table: string): Promise<boolean> {
   for (const pid of new Set(rows.map((r) => Number(r.pid)))) {
     const eps = rows.filter((r) => Number(r.pid) === pid).map((r) => r.endpoint!);
     if (eps.length !== 3) return false;
-    const contents = await Promise.all(eps.map((ep) => replicaRows(ep, tid, pid)));
+    const contents = await Promise.all(eps.map((ep) => replicaRows(transport, ep, tid, pid)));
     if (contents.some((c) => JSON.stringify(c) !== JSON.stringify(contents[0]))) return false;
   }
   return true;

@@ -120,6 +120,8 @@ export class TabletSqlService {
   private snapshot: { readonly catalog: TabletSqlCatalog; readonly changes: number } | undefined;
   private readonly prepared = new Map<string, PreparedQuery>();
   private readonly deployments = new Map<string, Deployment>();
+  /** Result columns per prepared query (weakly held: dropped with the query). */
+  private readonly columnMsgs = new WeakMap<PreparedQuery, SqlResultMsg['columns']>();
 
   constructor(private readonly deps: TabletSqlDeps) {
     this.limits = { ...TABLET_SQL_DEFAULTS, ...deps.limits };
@@ -242,7 +244,17 @@ export class TabletSqlService {
       if (!r.ok) return r;
       out.push(...r.value.rows);
     }
-    return ok({ columns: q.columns.map((c) => ({ name: c.name, type: c.type })), rows: out });
+    return ok({ columns: this.columnsMsg(q), rows: out });
+  }
+
+  /** The result columns of a prepared query as sent (made once per query, not per call). */
+  private columnsMsg(q: PreparedQuery): SqlResultMsg['columns'] {
+    let columns = this.columnMsgs.get(q);
+    if (columns === undefined) {
+      columns = q.columns.map((c) => ({ name: c.name, type: c.type }));
+      this.columnMsgs.set(q, columns);
+    }
+    return columns;
   }
 
   private async deployment(db: string, name: string): Promise<Result<Deployment>> {

@@ -27,7 +27,8 @@ export function compileExpr(e: PlanExpr): Evaluator {
         if (r === null || r === undefined) return null;
         if (r instanceof Uint8Array) {
           const codec = ctx.codecs[s];
-          assert(codec !== undefined, `source ${s} holds encoded rows but has no codec`);
+          // The message is built only on failure (a template in a hot assert costs more than the read).
+          if (codec === undefined) assert(false, `source ${s} holds encoded rows but has no codec`);
           return codec.decodeColumn(r, c);
         }
         return (r as readonly SqlValue[])[c] ?? null;

@@ -128,6 +128,11 @@ export class CompiledFrom {
     this.leftmost = left;
   }
 
+  /** The source slot of the left-most FROM item when it is a table (not a subquery). */
+  leftmostTableSource(): number | undefined {
+    return this.leftmost.kind === 'table' ? this.leftmost.plan.source : undefined;
+  }
+
   /** The left-most table: request mode's main table. */
   get mainTable(): SqlTable | undefined {
     let n: Node = this.root;

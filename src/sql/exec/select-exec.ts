@@ -15,6 +15,7 @@ import { CompiledFrom, keyOf, scanTableRows } from './relation.js';
 import { runWindowBatch, type UnionRows } from './window-batch.js';
 import { WindowEvaluator } from './window-eval.js';
 import { type HistorySource, historySourceOf, RequestWindow } from './window-request.js';
+import { SharedHistoryWindows, sharedHistoryKey, sharesHistory } from './window-request-shared.js';
 
 interface CompiledWindow {
   readonly plan: WindowPlan;
@@ -47,7 +48,7 @@ export class CompiledSelect implements CompiledQuery {
   private readonly windows: readonly CompiledWindow[];
   private readonly groups: GroupAggregator | undefined;
   private readonly indexKeys: readonly Evaluator[] | undefined;
-  private requestWindows: readonly RequestWindow[] | undefined;
+  private requestWindows: readonly (RequestWindow | SharedHistoryWindows)[] | undefined;
   /** Reused by `liftRaw` (called per history row) while the parameters stay the same. */
   private liftCtx: EvalCtx | undefined;
   readonly liftRaw: CompiledQuery['liftRaw'];
@@ -242,19 +243,30 @@ export class CompiledSelect implements CompiledQuery {
     const ctx = this.newCtx(rc);
     const from = this.from;
     const current = from === undefined ? emptyTuple(0) : await from.requestTuple(rc, ctx, req);
-    for (const w of this.requestWindowsOf(from)) await w.evaluate(rc, ctx, current);
+    for (const w of this.requestWindowsOf(from)) {
+      const done = w instanceof SharedHistoryWindows ? w.evaluate(ctx, current) : w.evaluate(rc, ctx, current);
+      if (done !== undefined) await done;
+    }
     ctx.rows = current;
     ctx.codecs[0] = from?.codecs[0];
     return this.items.map((f) => f(ctx));
   }
 
-  private requestWindowsOf(from: CompiledFrom | undefined): readonly RequestWindow[] {
+  /**
+   * The request-mode evaluators, in window order: windows that can share one history scan
+   * (window-request-shared.ts) are grouped where the first of them stands; the others get a
+   * RequestWindow each.
+   */
+  private requestWindowsOf(from: CompiledFrom | undefined): readonly (RequestWindow | SharedHistoryWindows)[] {
     if (this.requestWindows !== undefined) return this.requestWindows;
     const planFrom = this.plan.from;
     if (this.windows.length > 0 && (from === undefined || planFrom === undefined)) {
       throw new ExecAbort(fail(Code.sqlPlanError, 'a window needs a FROM clause'));
     }
-    this.requestWindows = this.windows.map((w) => {
+    const mainSource = from?.leftmostTableSource();
+    const out: (RequestWindow | SharedHistoryWindows)[] = [];
+    const groups = new Map<string, SharedHistoryWindows>();
+    for (const w of this.windows) {
       const u = w.unions.length;
       const withJoins = [...w.sources].some((s) => s > 0);
       const sources: HistorySource[] = [];
@@ -265,6 +277,26 @@ export class CompiledSelect implements CompiledQuery {
           ),
         );
       }
+      const main = sources[0];
+      const codec = mainSource === undefined ? undefined : from!.codecs[mainSource];
+      if (
+        main !== undefined &&
+        main.partitionFilter === undefined &&
+        mainSource !== undefined &&
+        codec !== undefined &&
+        w.orderKey !== undefined &&
+        sharesHistory(w.evaluator, w.sources, mainSource)
+      ) {
+        const key = sharedHistoryKey(w.plan, main);
+        let group = groups.get(key);
+        if (group === undefined) {
+          group = new SharedHistoryWindows(main, w.orderKey, mainSource, this.plan.sourceCount, codec);
+          groups.set(key, group);
+          out.push(group);
+        }
+        group.add(w.evaluator);
+        continue;
+      }
       w.plan.unions.forEach((union, j) => {
         const compiled = w.unions[j]!;
         const codec = compiled.codecs[0];
@@ -274,8 +306,9 @@ export class CompiledSelect implements CompiledQuery {
           ),
         );
       });
-      return new RequestWindow(w.evaluator, sources, w.orderKey);
-    });
+      out.push(new RequestWindow(w.evaluator, sources, w.orderKey));
+    }
+    this.requestWindows = out;
     return this.requestWindows;
   }
 }

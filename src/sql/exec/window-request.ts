@@ -6,7 +6,8 @@
  * ROWS_RANGE, a row limit for ROWS and MAXSIZE. lag/at may need rows outside the frame; they get
  * a second bounded scan when the frame scan does not cover them. Sources are merged newest first;
  * on equal keys main-table rows are nearer than UNION rows, and earlier UNION sources nearer
- * than later ones.
+ * than later ones. (Plain ROWS_RANGE windows over the same partition take the faster shared
+ * path of window-request-shared.ts instead.)
  */
 import { Code, fail } from '../../base/status.js';
 import type { ColumnType } from '../../protocol/schema.js';

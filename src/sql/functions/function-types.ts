@@ -23,6 +23,11 @@ export interface Accumulator {
   /** Adds one row's argument values. */
   add(args: readonly SqlValue[]): void;
   /**
+   * Optional, for one-argument aggregates: adds `values[from..to)` as rows, in that order (the
+   * same as `add([v])` for each; a loop without an argument array per row).
+   */
+  addValues?(values: readonly SqlValue[], from: number, to: number): void;
+  /**
    * Takes out a row added before, with the same argument values (sliding frames). Present only
    * when the resolved aggregate says `removable`.
    */

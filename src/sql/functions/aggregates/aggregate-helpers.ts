@@ -28,10 +28,21 @@ export function holds(cond: SqlValue | undefined): boolean {
 export function reducerAccumulator(reducer: Reducer, valueArg = 0, condArg?: number): Accumulator {
   const accepts = (args: readonly SqlValue[]) =>
     args[valueArg] !== null && (condArg === undefined || holds(args[condArg]));
+  const single = valueArg === 0 && condArg === undefined;
   return {
     add(args) {
       if (accepts(args)) reducer.add(args[valueArg] as Value);
     },
+    ...(single
+      ? {
+          addValues(values: readonly SqlValue[], from: number, to: number) {
+            for (let i = from; i < to; i++) {
+              const v = values[i] as SqlValue;
+              if (v !== null) reducer.add(v as Value);
+            }
+          },
+        }
+      : {}),
     remove(args) {
       if (accepts(args)) reducer.remove(args[valueArg] as Value);
     },
