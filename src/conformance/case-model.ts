@@ -27,6 +27,9 @@ export interface TableSpec {
   readonly create?: string;
   /** Explicit INSERT statements (`insert` / `inserts`); a statement with `?` runs once per row. */
   readonly inserts: readonly string[];
+  /** The table's own `partitionNum` / `replicaNum` (Java dialect); used by cluster runs only. */
+  readonly partitionNum?: number;
+  readonly replicaNum?: number;
 }
 
 export interface ExpectedIndex {

@@ -73,8 +73,8 @@ describe.runIf(existsSync(CASES_DIR))('the reference case directory', async () =
           continue;
         }
         s.pos++;
-        if (decideMode(c.traits, 'batch').run) s.posB++;
-        if (decideMode(c.traits, 'request').run) s.posR++;
+        if (decideMode(c.traits, 'batch', 'standalone').run) s.posB++;
+        if (decideMode(c.traits, 'request', 'standalone').run) s.posR++;
       }
       s.todo += todoTop.size;
     }

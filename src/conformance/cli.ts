@@ -4,10 +4,13 @@
  *   --mode M           batch | request | deploy | all (default all)
  *   --filter S         only case files whose relative path contains S
  *   --timeout-ms N     limit for every engine call (default 10000)
+ *   --cluster          run against a real cluster (ZooKeeper, 1 nameserver, 3 tablets) instead of
+ *                      a standalone database; skips `cluster-unsupport` cases instead of
+ *                      `standalone-unsupport` ones, and generated tables get the cluster defaults
  *   --verbose          print every failure with its diff
  *   --json             print the report as one JSON line
- * The last line printed is always `N passed, N failed`. Exit code: 0 all passed, 1 failures,
- * 2 usage error or no engine.
+ * Text mode prints each file's line as soon as the file is done. The last line printed is always
+ * `N passed, N failed`. Exit code: 0 all passed, 1 failures, 2 usage error or no engine.
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -16,9 +19,9 @@ import type { Result } from '../base/status.js';
 import { ok } from '../base/status.js';
 import { type ConformanceReport, runConformance } from './conformance.js';
 import type { EngineFactory } from './engine.js';
-import { RUN_MODES, type RunMode } from './modes.js';
+import { RUN_MODES, type RunMode, type Target } from './modes.js';
 import { invalid } from './raw.js';
-import { failureBlock, renderJson, renderText } from './report.js';
+import { failureBlock, fileLine, renderJson, renderTotals } from './report.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const TIMEOUT_MS_MAX = 600_000;
@@ -28,6 +31,7 @@ export interface CliOptions {
   readonly modes: readonly RunMode[];
   readonly filter?: string;
   readonly timeoutMs: number;
+  readonly target: Target;
   readonly verbose: boolean;
   readonly json: boolean;
   readonly help: boolean;
@@ -35,13 +39,17 @@ export interface CliOptions {
 
 export const USAGE =
   'usage: conformance [--cases DIR] [--mode batch|request|deploy|all] [--filter SUBSTRING] ' +
-  '[--timeout-ms N] [--verbose] [--json]';
+  '[--timeout-ms N] [--cluster] [--verbose] [--json]';
+
+/** The engine factory for each target the composition root can start. */
+export type EngineFactories = Partial<Record<Target, EngineFactory>>;
 
 export function parseCliArgs(argv: readonly string[], defaultCasesDir: string): Result<CliOptions> {
   let casesDir = defaultCasesDir;
   let modes: readonly RunMode[] = RUN_MODES;
   let filter: string | undefined;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
+  let target: Target = 'standalone';
   let verbose = false;
   let json = false;
   let help = false;
@@ -80,6 +88,10 @@ export function parseCliArgs(argv: readonly string[], defaultCasesDir: string): 
         timeoutMs = n;
         break;
       }
+      case '--cluster':
+        if (inline !== undefined) return invalid(`--cluster takes no value, not '${inline}'`);
+        target = 'cluster';
+        break;
       case '--verbose':
         verbose = true;
         break;
@@ -94,7 +106,7 @@ export function parseCliArgs(argv: readonly string[], defaultCasesDir: string): 
         return invalid(`unknown argument '${arg}'`);
     }
   }
-  return ok({ casesDir, modes, filter, timeoutMs, verbose, json, help });
+  return ok({ casesDir, modes, filter, timeoutMs, target, verbose, json, help });
 }
 
 /** `<repo root>/../shared/conformance/cases`, the repo root being the nearest package.json above. */
@@ -104,10 +116,10 @@ export function defaultCasesDir(): string {
   return resolve(dir, '..', 'shared', 'conformance', 'cases');
 }
 
-/** Runs the CLI; returns the exit code. `print` receives whole lines. */
+/** Runs the CLI against the engine of the chosen target; returns the exit code. `print` receives whole lines. */
 export async function runCli(
   argv: readonly string[],
-  engineFactory: EngineFactory | undefined,
+  engineFactories: EngineFactories,
   print: (line: string) => void,
   printError: (line: string) => void,
 ): Promise<number> {
@@ -122,9 +134,10 @@ export async function runCli(
     print(USAGE);
     return 0;
   }
+  const engineFactory = engineFactories[o.target];
   if (!engineFactory) {
     printError(
-      'conformance: no engine registered. The runner needs an EngineUnderTest factory: call ' +
+      `conformance: no ${o.target} engine registered. The runner needs an EngineUnderTest factory: call ` +
         'registerEngineFactory() (src/conformance/engine-registry.ts) from the composition root, ' +
         'or call runConformance(options, factory) directly.',
     );
@@ -142,8 +155,10 @@ export async function runCli(
         modes: o.modes,
         filter: o.filter,
         timeoutMs: o.timeoutMs,
+        target: o.target,
         onResult:
           o.verbose && !o.json ? (r) => r.status === 'failed' && failureBlock(r).split('\n').forEach(print) : undefined,
+        onFile: o.json ? undefined : (s) => print(fileLine(s)),
       },
       engineFactory,
     );
@@ -152,7 +167,7 @@ export async function runCli(
     printError(`conformance: run aborted: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
-  // Failures were already streamed in verbose text mode; render the rest.
-  for (const line of o.json ? renderJson(report, o.verbose) : renderText(report)) print(line);
+  // File lines (and failures in verbose mode) were streamed in text mode; render the rest.
+  for (const line of o.json ? renderJson(report, o.verbose) : renderTotals(report)) print(line);
   return report.failed === 0 ? 0 : 1;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fail, okVoid } from '../base/status.js';
 import type { Result } from '../base/status.js';
-import { runCli } from './cli.js';
+import { parseCliArgs, runCli } from './cli.js';
 import { runConformance } from './conformance.js';
 import type { EngineFactory, EngineUnderTest, ExecResult } from './engine.js';
 
@@ -13,6 +13,7 @@ class ScriptedEngine implements EngineUnderTest {
   resets = 0;
   closed = false;
   failResets = 0;
+  readonly executed: string[] = [];
 
   async reset(): Promise<Result<void>> {
     this.resets++;
@@ -20,6 +21,7 @@ class ScriptedEngine implements EngineUnderTest {
   }
 
   async execute(_db: string | undefined, sql: string): Promise<ExecResult> {
+    this.executed.push(sql);
     if (sql.startsWith('select hang')) return new Promise(() => {});
     if (sql.startsWith('select 1')) return { ok: true, columns: [{ name: 'x', type: 'int' }], rows: [[1]] };
     if (sql.startsWith('select bad')) return fail(1003, 'no such column');
@@ -69,6 +71,25 @@ cases:
 writeFileSync(join(dir, 'a', 'broken.yml'), 'cases:\n  - id: 1\n    sql: [select\n  x: }\n');
 writeFileSync(join(dir, 'hang.yaml'), 'cases:\n  - id: 1\n    sql: select hang;\n  - id: 2\n    sql: select 1;\n');
 writeFileSync(join(dir, 'notes.txt'), 'not a case file');
+writeFileSync(
+  join(dir, 'targets.yaml'),
+  `cases:
+  - id: 1
+    mode: standalone-unsupport
+    inputs: [{name: t1, columns: ["x int"], indexs: ["i1:x"], rows: [[1]]}]
+    sql: select 1 as x from {0};
+    expect: {columns: ["x int"], rows: [[1]]}
+  - id: 2
+    mode: cluster-unsupport
+    inputs: [{name: t2, columns: ["x int"], indexs: ["i1:x"], replicaNum: 3, rows: [[1]]}]
+    sql: select 1 as x from {0};
+    expect: {columns: ["x int"], rows: [[1]]}
+  - id: 3
+    inputs: [{name: t3, columns: ["x int"], indexs: ["i1:x"], partitionNum: 2, replicaNum: 3, rows: [[1]]}]
+    sql: select 1 as x from {0};
+    expect: {columns: ["x int"], rows: [[1]]}
+`,
+);
 
 function factory(engines: ScriptedEngine[], setup: (e: ScriptedEngine) => void = () => {}): EngineFactory {
   return async () => {
@@ -133,14 +154,14 @@ describe('runCli', () => {
   async function cli(argv: string[], engineFactory?: EngineFactory) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(argv, engineFactory, (l) => out.push(l), (l) => err.push(l));
+    const code = await runCli(argv, { standalone: engineFactory }, (l) => out.push(l), (l) => err.push(l));
     return { code, out, err };
   }
 
   it('refuses to run without an engine, saying why', async () => {
     const r = await cli(['--cases', dir]);
     expect(r.code).toBe(2);
-    expect(r.err.join('\n')).toContain('no engine registered');
+    expect(r.err.join('\n')).toContain('no standalone engine registered');
   });
 
   it('prints per-file lines and ends with exactly "N passed, N failed"', async () => {
@@ -166,6 +187,46 @@ describe('runCli', () => {
     expect(json.out[1]).toBe('2 passed, 1 failed');
   });
 
+  it('runs against the cluster engine with --cluster: cluster skip flags, tables with cluster defaults', async () => {
+    const standalone: ScriptedEngine[] = [];
+    const cluster: ScriptedEngine[] = [];
+    const out: string[] = [];
+    const code = await runCli(
+      ['--cases', dir, '--mode', 'batch', '--filter', 'targets', '--cluster'],
+      { standalone: factory(standalone), cluster: factory(cluster) },
+      (l) => out.push(l),
+      () => {},
+    );
+    expect(code).toBe(0);
+    expect(out).toEqual(['targets.yaml: 2 passed, 0 failed, 1 skipped', 'total: 1 files, 1 skipped', '2 passed, 0 failed']);
+    expect(standalone).toHaveLength(0);
+    const creates = cluster[0]!.executed.filter((s) => s.startsWith('create table'));
+    // id 1 (standalone-unsupport) runs with the cluster's default options; id 3 keeps its own.
+    expect(creates).toEqual(['create table t1(\nx int,\nindex(key=(x)));', 'create table t3(\nx int,\nindex(key=(x))) options(partitionnum=2, replicanum=3);']);
+
+    const alone: ScriptedEngine[] = [];
+    const r = await cli(['--cases', dir, '--mode', 'batch', '--filter', 'targets'], factory(alone));
+    expect(r.out.at(-1)).toBe('2 passed, 0 failed');
+    expect(alone[0]!.executed.filter((s) => s.startsWith('create table'))).toEqual([
+      'create table t2(\nx int,\nindex(key=(x))) options(partitionnum=1, replicanum=1);',
+      'create table t3(\nx int,\nindex(key=(x))) options(partitionnum=1, replicanum=1);',
+    ]);
+  });
+
+  it('refuses --cluster when no cluster engine is registered', async () => {
+    const r = await cli(['--cases', dir, '--cluster'], factory([]));
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('no cluster engine registered');
+  });
+
+  it('parses --cluster into the cluster target (standalone by default)', () => {
+    const parsed = parseCliArgs(['--cluster', '--mode', 'deploy'], '/cases');
+    expect(parsed.ok && [parsed.value.target, parsed.value.modes]).toEqual(['cluster', ['deploy']]);
+    const plain = parseCliArgs([], '/cases');
+    expect(plain.ok && plain.value.target).toBe('standalone');
+    expect(parseCliArgs(['--cluster=yes'], '/cases')).toMatchObject({ ok: false, message: "--cluster takes no value, not 'yes'" });
+  });
+
   it('rejects bad arguments', async () => {
     for (const argv of [['--mode', 'offline'], ['--timeout-ms', '0'], ['--frobnicate'], ['--cases']]) {
       const r = await cli(argv, factory([]));
@@ -182,8 +243,10 @@ describe('runCli when the engine cannot be made', () => {
     const err: string[] = [];
     const code = await runCli(
       ['--cases', dir, '--filter', 'good'],
-      async () => {
-        throw new Error('port 9527 in use');
+      {
+        standalone: async () => {
+          throw new Error('port 9527 in use');
+        },
       },
       () => {},
       (l) => err.push(l),

@@ -5,7 +5,7 @@
  */
 import type { EngineFactory, EngineUnderTest } from './engine.js';
 import { listCaseFiles, loadCaseFile, type LoadedCase } from './cases.js';
-import { decideMode, type RunMode } from './modes.js';
+import { decideMode, type RunMode, type Target } from './modes.js';
 import { autoNameGenerator } from './placeholders.js';
 import { prepareCase } from './prepare.js';
 import { replayCase } from './runner.js';
@@ -18,8 +18,12 @@ export interface ConformanceOptions {
   readonly filter?: string;
   /** Limit for every engine call. */
   readonly timeoutMs: number;
+  /** What the engine is: decides skip flags and generated table options. Default standalone. */
+  readonly target?: Target;
   /** Called after each case × mode (progress, verbose output). */
   readonly onResult?: (result: CaseResult) => void;
+  /** Called when a file is done (long runs show progress, and an interrupted run what it did). */
+  readonly onFile?: (summary: FileSummary) => void;
 }
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
@@ -71,10 +75,12 @@ export async function runConformance(options: ConformanceOptions, engineFactory:
       }
       for (const c of loaded.cases) {
         for (const mode of options.modes) {
-          tally[record(await runOne(c, mode, engines, nextAutoName, options.timeoutMs))]++;
+          tally[record(await runOne(c, mode, options.target ?? 'standalone', engines, nextAutoName, options.timeoutMs))]++;
         }
       }
-      summaries.push({ file, ...tally, ...(loaded.error === undefined ? {} : { error: loaded.error }) });
+      const summary: FileSummary = { file, ...tally, ...(loaded.error === undefined ? {} : { error: loaded.error }) };
+      summaries.push(summary);
+      options.onFile?.(summary);
     }
   } finally {
     await engines.close();
@@ -86,13 +92,14 @@ export async function runConformance(options: ConformanceOptions, engineFactory:
 async function runOne(
   c: LoadedCase,
   mode: RunMode,
+  target: Target,
   engines: EngineHolder,
   nextAutoName: () => string,
   timeoutMs: number,
 ): Promise<CaseResult> {
   const base = { file: c.file, id: c.id, desc: c.desc, mode };
   if (!c.selectedByDebugs) return { ...base, status: 'skipped', message: "not listed in the file's debugs" };
-  const decision = decideMode(c.traits, mode);
+  const decision = decideMode(c.traits, mode, target);
   if (!decision.run) return { ...base, status: 'skipped', message: decision.reason };
   if (!c.parsed.ok) return { ...base, status: 'failed', message: `case error: ${c.parsed.message}` };
 
@@ -100,8 +107,9 @@ async function runOne(
   if (!engine.ok) return { ...base, status: 'failed', message: engine.message };
   const prepared = prepareCase(
     c.parsed.value,
-    { autoName: nextAutoName(), endpoints: engine.engine.tabletEndpoints ?? [] },
+    { autoName: nextAutoName(), endpoints: engine.engine.tabletEndpoints ?? [], nowMs: Date.now() },
     nextAutoName,
+    target,
   );
   if (!prepared.ok) return { ...base, status: 'failed', message: `case error: ${prepared.message}` };
   const outcome = await replayCase(prepared.value, mode, engine.engine, { timeoutMs });

@@ -1,17 +1,21 @@
 /**
- * Entry point: `npx tsx src/conformance/main.ts [--cases DIR] [--mode ...] ...` (see cli.ts).
- * Runs against the engine registered through engine-registry.ts: a real standalone database
- * process (standalone-engine.ts) unless something registered another one first.
+ * Entry point: `npx tsx src/conformance/main.ts [--cases DIR] [--mode ...] [--cluster] ...` (see
+ * cli.ts). Runs against the engines registered through engine-registry.ts: a real standalone
+ * database process (standalone-engine.ts), or with `--cluster` a real cluster (cluster-engine.ts),
+ * unless something registered other ones first.
  */
 import { runCli } from './cli.js';
-import { registeredEngineFactory, registerEngineFactory } from './engine-registry.js';
+import { startClusterEngine } from './cluster-engine.js';
+import { registeredEngineFactories, registerEngineFactory } from './engine-registry.js';
 import { startStandaloneEngine } from './standalone-engine.js';
 
-if (registeredEngineFactory() === undefined) registerEngineFactory(startStandaloneEngine);
+const registered = registeredEngineFactories();
+if (registered.standalone === undefined) registerEngineFactory(startStandaloneEngine, 'standalone');
+if (registered.cluster === undefined) registerEngineFactory(startClusterEngine, 'cluster');
 
 const code = await runCli(
   process.argv.slice(2),
-  registeredEngineFactory(),
+  registeredEngineFactories(),
   (line) => process.stdout.write(`${line}\n`),
   (line) => process.stderr.write(`${line}\n`),
 );

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseTraits, RunMode } from './modes.js';
-import { decideMode, isQuerySql, traitsOf } from './modes.js';
+import type { CaseTraits, RunMode, Target } from './modes.js';
+import { decideMode, isQuerySql, skipFlags, traitsOf } from './modes.js';
 
 const query: CaseTraits = { mode: '', tags: [], isQuery: true, hasRequestSource: true, hasBatchRequest: false };
 
-function runs(traits: Partial<CaseTraits>): Record<RunMode, boolean> {
+function runs(traits: Partial<CaseTraits>, target: Target = 'standalone'): Record<RunMode, boolean> {
   const t = { ...query, ...traits };
   return {
-    batch: decideMode(t, 'batch').run,
-    request: decideMode(t, 'request').run,
-    deploy: decideMode(t, 'deploy').run,
+    batch: decideMode(t, 'batch', target).run,
+    request: decideMode(t, 'request', target).run,
+    deploy: decideMode(t, 'deploy', target).run,
   };
 }
 
@@ -43,11 +43,39 @@ describe('decideMode', () => {
     }
   });
 
+  it('skips cluster-unsupport instead of standalone-unsupport against a cluster', () => {
+    expect(runs({ mode: 'standalone-unsupport' }, 'cluster')).toEqual({ batch: true, request: true, deploy: true });
+    expect(runs({ mode: 'cluster-unsupport' }, 'cluster')).toEqual({ batch: false, request: false, deploy: false });
+    expect(runs({ mode: 'python-unsupport, cluster-unsupport,cli-unsupport' }, 'cluster')).toEqual({
+      batch: false,
+      request: false,
+      deploy: false,
+    });
+    // The other flags behave as in a standalone run.
+    expect(runs({ mode: 'request-unsupport' }, 'cluster')).toEqual({ batch: true, request: false, deploy: false });
+    expect(runs({ mode: 'procedure-unsupport' }, 'cluster')).toEqual({ batch: true, request: true, deploy: false });
+    expect(runs({ tags: ['TODO'] }, 'cluster')).toEqual({ batch: false, request: false, deploy: false });
+    const d = decideMode({ ...query, mode: 'request-unsupport, cluster-unsupport' }, 'batch', 'cluster');
+    expect(!d.run && d.reason).toBe("mode 'request-unsupport, cluster-unsupport' contains 'cluster-unsupport'");
+  });
+
+  it('lists the same flags for both targets but the target one', () => {
+    for (const mode of ['batch', 'request', 'deploy'] as const) {
+      const standalone = skipFlags(mode, 'standalone');
+      const cluster = skipFlags(mode, 'cluster');
+      expect(standalone.filter((f) => f !== 'standalone-unsupport')).toEqual(cluster.filter((f) => f !== 'cluster-unsupport'));
+      expect(standalone).toContain('standalone-unsupport');
+      expect(standalone).not.toContain('cluster-unsupport');
+      expect(cluster).toContain('cluster-unsupport');
+      expect(cluster).not.toContain('standalone-unsupport');
+    }
+  });
+
   it('skips todo-tagged cases in every mode, whatever the case of the tag', () => {
     expect(runs({ tags: ['TODO', 'bug'] })).toEqual({ batch: false, request: false, deploy: false });
     expect(runs({ tags: ['todo'] })).toEqual({ batch: false, request: false, deploy: false });
     expect(runs({ tags: ['@chendihao, todo later'] })).toEqual({ batch: true, request: true, deploy: true });
-    const d = decideMode({ ...query, tags: ['TODO'] }, 'batch');
+    const d = decideMode({ ...query, tags: ['TODO'] }, 'batch', 'standalone');
     expect(!d.run && d.reason).toBe('tagged todo');
   });
 

@@ -4,27 +4,35 @@
  * also skips like `performance-sensitive-unsupport`, `batch-request-unsupport` also skips request
  * mode, `rtidb-batch-unsupport` also skips batch mode. A case tagged `todo`/`TODO` is skipped
  * everywhere. Nothing else is a reason to skip: a feature the engine lacks is a failure.
+ *
+ * The target decides the one flag that depends on the deployment: a standalone run skips
+ * `standalone-unsupport` (the C++ SDK runner's list), a cluster run skips `cluster-unsupport`
+ * instead (what the reference's cluster runs skip, sql.md §8.3: the toydb cluster variants and the
+ * Java framework's cluster executors). `standalone-unsupport` cases (replicanum=3, distribution
+ * over three tablets, ...) are exactly the ones a cluster must run.
  */
 import type { RawMap } from './raw.js';
 
 export const RUN_MODES = ['batch', 'request', 'deploy'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
-const BATCH_SKIP_FLAGS = [
-  'hybridse-only',
-  'rtidb-unsupport',
-  'batch-unsupport',
-  'performance-sensitive-unsupport',
-  'standalone-unsupport',
-];
-const REQUEST_SKIP_FLAGS = [
-  'hybridse-only',
-  'rtidb-unsupport',
-  'performance-sensitive-unsupport',
-  'request-unsupport',
-  'standalone-unsupport',
-];
+/** What the cases run against: one standalone process, or a cluster of nameserver + tablets. */
+export const TARGETS = ['standalone', 'cluster'] as const;
+export type Target = (typeof TARGETS)[number];
+
+const TARGET_SKIP_FLAG: Record<Target, string> = {
+  standalone: 'standalone-unsupport',
+  cluster: 'cluster-unsupport',
+};
+const BATCH_SKIP_FLAGS = ['hybridse-only', 'rtidb-unsupport', 'batch-unsupport', 'performance-sensitive-unsupport'];
+const REQUEST_SKIP_FLAGS = ['hybridse-only', 'rtidb-unsupport', 'performance-sensitive-unsupport', 'request-unsupport'];
 const DEPLOY_SKIP_FLAGS = [...REQUEST_SKIP_FLAGS, 'procedure-unsupport'];
+
+/** The flags that skip a case in `mode` when running against `target`. */
+export function skipFlags(mode: RunMode, target: Target): readonly string[] {
+  const flags = mode === 'batch' ? BATCH_SKIP_FLAGS : mode === 'request' ? REQUEST_SKIP_FLAGS : DEPLOY_SKIP_FLAGS;
+  return [...flags, TARGET_SKIP_FLAG[target]];
+}
 
 /** The few facts mode selection needs, read tolerantly so that a malformed case still gets one. */
 export interface CaseTraits {
@@ -42,10 +50,9 @@ export interface CaseTraits {
 
 export type ModeDecision = { readonly run: true } | { readonly run: false; readonly reason: string };
 
-export function decideMode(traits: CaseTraits, mode: RunMode): ModeDecision {
+export function decideMode(traits: CaseTraits, mode: RunMode, target: Target): ModeDecision {
   if (traits.tags.some((t) => t.trim().toLowerCase() === 'todo')) return skip('tagged todo');
-  const flags = mode === 'batch' ? BATCH_SKIP_FLAGS : mode === 'request' ? REQUEST_SKIP_FLAGS : DEPLOY_SKIP_FLAGS;
-  const hit = flags.find((f) => traits.mode.includes(f));
+  const hit = skipFlags(mode, target).find((f) => traits.mode.includes(f));
   if (hit) return skip(`mode '${traits.mode}' contains '${hit}'`);
   if (mode === 'batch') {
     return traits.hasBatchRequest ? skip('batch_request case: replayed in request and deploy modes') : RUN;

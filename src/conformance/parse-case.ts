@@ -126,6 +126,10 @@ export function parseTable(raw: unknown, what: string): Result<TableSpec> {
   if (!inserts.ok) return inserts;
   const rows = at(parseRowsField(raw, ['rows', 'data']));
   if (!rows.ok) return rows;
+  const partitionNum = at(optInt(raw, 'partitionNum'));
+  if (!partitionNum.ok) return partitionNum;
+  const replicaNum = at(optInt(raw, 'replicaNum'));
+  if (!replicaNum.ok) return replicaNum;
   const repeat = at(optInt(raw, 'repeat'));
   if (!repeat.ok) return repeat;
   const times = repeat.value ?? 1;
@@ -139,6 +143,8 @@ export function parseTable(raw: unknown, what: string): Result<TableSpec> {
     rows: repeated,
     create: create.value,
     inserts: [...(insert.value ?? []), ...(inserts.value ?? [])],
+    ...(partitionNum.value !== undefined ? { partitionNum: partitionNum.value } : {}),
+    ...(replicaNum.value !== undefined ? { replicaNum: replicaNum.value } : {}),
   });
 }
 

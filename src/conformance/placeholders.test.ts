@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoNameGenerator, fillPlaceholders } from './placeholders.js';
+import { autoNameGenerator, fillCurrentTime, fillPlaceholders } from './placeholders.js';
 
 const naming = { tableNames: ['auto_t0', 'orders'], autoName: 'auto_x', endpoints: ['127.0.0.1:9520'] };
 
@@ -32,5 +32,16 @@ describe('autoNameGenerator', () => {
     const names = Array.from({ length: 2000 }, next);
     expect(new Set(names).size).toBe(2000);
     for (const n of names) expect(n).toMatch(/^auto_[a-z]{6,}$/);
+  });
+});
+
+describe('fillCurrentTime', () => {
+  it('replaces {currentTime} and {currentTime}-N with epoch milliseconds, leaves other values alone', () => {
+    expect(fillCurrentTime('{currentTime}', 1_700_000_000_000)).toEqual({ ok: true, value: '1700000000000' });
+    expect(fillCurrentTime('{currentTime}-600001', 1_700_000_000_000)).toEqual({ ok: true, value: '1699999399999' });
+    expect(fillCurrentTime(' {currentTime} + 5 ', 1_700_000_000_000)).toEqual({ ok: true, value: '1700000000005' });
+    expect(fillCurrentTime('1590738990000', undefined)).toEqual({ ok: true, value: '1590738990000' });
+    expect(fillCurrentTime('x{currentTime}', 1)).toEqual({ ok: true, value: 'x{currentTime}' });
+    expect(fillCurrentTime('{currentTime}-1', undefined).ok).toBe(false);
   });
 });

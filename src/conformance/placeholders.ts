@@ -1,7 +1,8 @@
 /**
  * Placeholders in case SQL: `{N}` is the name of input table N, `{auto}` a fresh name for the case,
  * `{tb_endpoint_N}` the endpoint of tablet N. Input tables without a `name` get generated
- * `auto_...` names, unique within a run.
+ * `auto_...` names, unique within a run. In input rows, `{currentTime}` and `{currentTime}-N`
+ * (Java dialect, TTL cases) are the replay's current epoch milliseconds, minus N.
  */
 import type { Result } from '../base/status.js';
 import { ok } from '../base/status.js';
@@ -12,6 +13,19 @@ export interface Naming {
   /** Substituted for every `{auto}` of the case. */
   readonly autoName: string;
   readonly endpoints: readonly string[];
+  /** Current epoch milliseconds for `{currentTime}` in rows; cases using it fail without. */
+  readonly nowMs?: number;
+}
+
+const CURRENT_TIME = /^\{currentTime\}\s*(?:([+-])\s*(\d+))?$/;
+
+/** A row value with `{currentTime}[±N]` replaced by the number; other values are returned as is. */
+export function fillCurrentTime(value: string, nowMs: number | undefined): Result<string> {
+  const m = CURRENT_TIME.exec(value.trim());
+  if (!m) return ok(value);
+  if (nowMs === undefined) return invalid(`'${value}' needs the current time, which the runner did not give`);
+  const offset = m[2] === undefined ? 0 : Number(m[2]) * (m[1] === '-' ? -1 : 1);
+  return ok(String(nowMs + offset));
 }
 
 const PLACEHOLDER = /\{(\d+)\}|\{auto\}|\{tb_endpoint_(\d+)\}/g;

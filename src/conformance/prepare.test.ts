@@ -23,6 +23,19 @@ function prepare(c: SqlCase, endpoints: string[] = []): PreparedCase {
 }
 
 describe('prepareCase', () => {
+  it('writes 1 partition and 1 replica for a standalone run, the table\'s own options or none for a cluster run', () => {
+    const own = sqlCase('id: 1\ninputs: [{columns: ["c1 int"], indexs: ["i:c1"], replicaNum: 3}]\nsql: select c1 from {0};\n');
+    const none = sqlCase('id: 1\ninputs: [{columns: ["c1 int"], indexs: ["i:c1"]}]\nsql: select c1 from {0};\n');
+    const create = (c: SqlCase, target: 'standalone' | 'cluster') => {
+      const r = prepareCase(c, { autoName: 'a', endpoints: [] }, autoNameGenerator(), target);
+      if (!r.ok) throw new Error(r.message);
+      return r.value.tables[0]!.create;
+    };
+    expect(create(own, 'standalone')).toMatch(/\) options\(partitionnum=1, replicanum=1\);$/);
+    expect(create(own, 'cluster')).toMatch(/\)\) options\(replicanum=3\);$/);
+    expect(create(none, 'cluster')).toMatch(/index\(key=\(c1\)\)\);$/);
+  });
+
   it('names tables, generates DDL and inserts, and fills the SQL (window/test_window_row.yaml id 0)', () => {
     const p = prepare(
       sqlCase(

@@ -8,10 +8,11 @@ import { ok } from '../base/status.js';
 import type { Value } from '../protocol/schema.js';
 import type { ExpectSpec, SqlCase, TableSpec } from './case-model.js';
 import type { ColumnSpec } from './column-spec.js';
+import type { Target } from './modes.js';
 import type { Naming } from './placeholders.js';
-import { fillPlaceholders } from './placeholders.js';
+import { fillCurrentTime, fillPlaceholders } from './placeholders.js';
 import { invalid } from './raw.js';
-import { buildCreateTable, buildInsert, columnsFromCreate, insertTargetColumns } from './table-sql.js';
+import { buildCreateTable, buildInsert, type CreateOptions, columnsFromCreate, insertTargetColumns, ONE_PARTITION_ONE_REPLICA } from './table-sql.js';
 import { parseValue } from './values.js';
 
 /** Database used when neither the file nor the case names one. */
@@ -55,14 +56,28 @@ export interface PreparedCase {
   readonly expect: ExpectSpec;
 }
 
-export function prepareCase(c: SqlCase, naming: Omit<Naming, 'tableNames'>, nextAutoName: () => string): Result<PreparedCase> {
+/**
+ * `target` decides the options of generated tables: a standalone run writes 1 partition and 1
+ * replica (the C++ runner); a cluster run writes the table's own `partitionNum` / `replicaNum` and
+ * otherwise leaves the cluster's defaults, which is what a user gets.
+ */
+export function prepareCase(
+  c: SqlCase,
+  naming: Omit<Naming, 'tableNames'>,
+  nextAutoName: () => string,
+  target: Target = 'standalone',
+): Result<PreparedCase> {
   const db = c.db ?? DEFAULT_DB;
   const full: Naming = { ...naming, tableNames: c.inputs.map((t) => t.name ?? nextAutoName()) };
   const fill = (text: string) => fillPlaceholders(text, full);
 
   const tables: PreparedTable[] = [];
   for (const [i, spec] of c.inputs.entries()) {
-    const table = prepareTable(spec, full.tableNames[i]!, spec.db ?? db, fill);
+    const options: CreateOptions =
+      target === 'standalone' ? ONE_PARTITION_ONE_REPLICA : { partitionNum: spec.partitionNum, replicaNum: spec.replicaNum };
+    const rows = spec.rows === undefined ? ok(undefined) : fillRows(spec.rows, naming.nowMs);
+    if (!rows.ok) return invalid(`inputs[${i}]: ${rows.message}`);
+    const table = prepareTable({ ...spec, rows: rows.value }, full.tableNames[i]!, spec.db ?? db, options, fill);
     if (!table.ok) return invalid(`inputs[${i}]: ${table.message}`);
     tables.push(table.value);
   }
@@ -110,6 +125,7 @@ function prepareTable(
   spec: TableSpec,
   name: string,
   db: string,
+  options: CreateOptions,
   fill: (text: string) => Result<string>,
 ): Result<PreparedTable> {
   let create: string | undefined;
@@ -125,7 +141,7 @@ function prepareTable(
       else if (spec.rows) return parsed;
     }
   } else if (columns) {
-    create = buildCreateTable(name, columns, spec.indexes);
+    create = buildCreateTable(name, columns, spec.indexes, options);
   }
   const rows = spec.rows && columns ? typeRows(spec.rows, columns) : undefined;
 
@@ -170,6 +186,20 @@ function prepareTable(
     rowInserts.push({ sql: sql.value });
   }
   return ok({ name, db, create, inserts: rowInserts, rowInserts, columns, rows });
+}
+
+function fillRows(rows: readonly (readonly string[])[], nowMs: number | undefined): Result<string[][]> {
+  const out: string[][] = [];
+  for (const row of rows) {
+    const filled: string[] = [];
+    for (const value of row) {
+      const v = fillCurrentTime(value, nowMs);
+      if (!v.ok) return v;
+      filled.push(v.value);
+    }
+    out.push(filled);
+  }
+  return ok(out);
 }
 
 function requestRows(c: SqlCase, tables: readonly PreparedTable[]): PreparedCase['requests'] {

@@ -19,13 +19,9 @@ export function summaryLine(report: Pick<ConformanceReport, 'passed' | 'failed'>
   return `${report.passed} passed, ${report.failed} failed`;
 }
 
-/** Text output: one line per file, totals with skips, then the summary line. */
-export function renderText(report: ConformanceReport): string[] {
-  const lines: string[] = [];
-  for (const s of report.files) lines.push(fileLine(s));
-  lines.push(`total: ${report.files.length} files, ${report.skipped} skipped`);
-  lines.push(summaryLine(report));
-  return lines;
+/** The end of the text output, after one `fileLine` per file (printed as each file finished). */
+export function renderTotals(report: ConformanceReport): string[] {
+  return [`total: ${report.files.length} files, ${report.skipped} skipped`, summaryLine(report)];
 }
 
 /** JSON output (one line), followed by the summary line. */

@@ -40,6 +40,13 @@ describe('buildCreateTable', () => {
     );
   });
 
+  it('writes only the options it is given, none at all for the database defaults', () => {
+    const c = [cols[0]!];
+    expect(buildCreateTable('t', c, [], { partitionNum: 2, replicaNum: 3 })).toBe('create table t(\nc1 string) options(partitionnum=2, replicanum=3);');
+    expect(buildCreateTable('t', c, [], { replicaNum: 3 })).toBe('create table t(\nc1 string) options(replicanum=3);');
+    expect(buildCreateTable('t', c, [], {})).toBe('create table t(\nc1 string);');
+  });
+
   it('rejects index entries without keys', () => {
     expect(parseIndexSpec('index1').ok).toBe(false);
     expect(parseIndexSpec('index1::c7').ok).toBe(false);

@@ -6,7 +6,9 @@
  *   index(key=(c1), ts=c7, ttl=10m, ttl_type=absolute)) options(partitionnum=1, replicanum=1);
  *   insert into t values('aa', 1590738989000, ...);
  * Index names are not written (the engine names them), which is why two `indexs` entries may share
- * a name. Scalars go into INSERT text as written, quoted for strings and dates.
+ * a name. Scalars go into INSERT text as written, quoted for strings and dates. The options clause
+ * carries what the caller gives (standalone runs: 1 and 1, as the C++ runner; cluster runs: the
+ * table's own options), and is left out when there are none, so the cluster's defaults apply.
  */
 import type { Result } from '../base/status.js';
 import { ok } from '../base/status.js';
@@ -16,10 +18,27 @@ import { parseColumnDeclaration } from './column-spec.js';
 import { invalid } from './raw.js';
 import { sqlLiteral } from './values.js';
 
-export function buildCreateTable(name: string, columns: readonly ColumnSpec[], indexes: readonly IndexSpec[]): string {
+/** `options(...)` of a generated CREATE TABLE; an absent field is left to the database. */
+export interface CreateOptions {
+  readonly partitionNum?: number;
+  readonly replicaNum?: number;
+}
+
+/** What the C++ SDK runner writes for every table. */
+export const ONE_PARTITION_ONE_REPLICA: CreateOptions = { partitionNum: 1, replicaNum: 1 };
+
+export function buildCreateTable(
+  name: string,
+  columns: readonly ColumnSpec[],
+  indexes: readonly IndexSpec[],
+  options: CreateOptions = ONE_PARTITION_ONE_REPLICA,
+): string {
   const defs = columns.map((c) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
   for (const index of indexes) defs.push(indexClause(index));
-  return `create table ${name}(\n${defs.join(',\n')}) options(partitionnum=1, replicanum=1);`;
+  const opts: string[] = [];
+  if (options.partitionNum !== undefined) opts.push(`partitionnum=${options.partitionNum}`);
+  if (options.replicaNum !== undefined) opts.push(`replicanum=${options.replicaNum}`);
+  return `create table ${name}(\n${defs.join(',\n')})${opts.length > 0 ? ` options(${opts.join(', ')})` : ''};`;
 }
 
 function indexClause(index: IndexSpec): string {

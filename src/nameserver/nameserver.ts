@@ -500,11 +500,14 @@ export class NameServer implements ClusterOpsHost {
     });
   }
 
-  /** Followers first, then leaders (which start replicating to them); on failure, undo. */
+  /**
+   * Followers first, then leaders (which start replicating to them); the replicas of one pass are
+   * created in parallel. On a failure, every replica created is dropped again.
+   */
   private async createOnTablets(table: TableInfo): Promise<Result<void>> {
     const done: { endpoint: string; pid: number }[] = [];
-    const steps: { endpoint: string; meta: PartitionMetaMsg }[] = [];
     for (const leaderPass of [false, true]) {
+      const steps: { endpoint: string; meta: PartitionMetaMsg }[] = [];
       for (const p of table.partitions) {
         const followers = p.replicas.filter((r) => !r.isLeader).map((r) => r.endpoint);
         for (const r of p.replicas) {
@@ -512,18 +515,21 @@ export class NameServer implements ClusterOpsHost {
           steps.push({ endpoint: r.endpoint, meta: this.partitionMeta(table, p, r.isLeader ? 'leader' : 'follower', r.isLeader ? followers : []) });
         }
       }
-    }
-    for (const step of steps) {
-      const r = await callTablet(this.deps.tabletClient(step.endpoint), 'CreateTable', { meta: step.meta }, {
-        timeoutMs: this.options.tabletCallTimeoutMs,
+      const results = await Promise.all(
+        steps.map((step) =>
+          callTablet(this.deps.tabletClient(step.endpoint), 'CreateTable', { meta: step.meta }, { timeoutMs: this.options.tabletCallTimeoutMs }),
+        ),
+      );
+      let failed: { step: { endpoint: string }; message: string; code: number } | undefined;
+      results.forEach((r, i) => {
+        const step = steps[i]!;
+        if (r.ok) done.push({ endpoint: step.endpoint, pid: step.meta.pid });
+        else failed ??= { step, message: r.message, code: r.code };
       });
-      if (!r.ok) {
-        for (const d of done) {
-          await callTablet(this.deps.tabletClient(d.endpoint), 'DropTable', { tid: table.tid, pid: d.pid });
-        }
-        return fail(r.code, `create table ${table.db}.${table.name} failed on tablet ${step.endpoint}: ${r.message}`);
+      if (failed !== undefined) {
+        await Promise.all(done.map((d) => callTablet(this.deps.tabletClient(d.endpoint), 'DropTable', { tid: table.tid, pid: d.pid })));
+        return fail(failed.code, `create table ${table.db}.${table.name} failed on tablet ${failed.step.endpoint}: ${failed.message}`);
       }
-      done.push({ endpoint: step.endpoint, pid: step.meta.pid });
     }
     return okVoid;
   }
