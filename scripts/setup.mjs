@@ -3,7 +3,7 @@
 // installs npm packages when node_modules is missing or stale, and the Debian packages a purpose
 // needs (ZooKeeper for tests, redis-server for benchmarks). Plain Node, no dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,12 @@ function ensureNpm() {
   const lock = join(root, 'package-lock.json');
   const marker = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const modules = join(root, 'node_modules');
+  if (existsSync(modules) && lstatSync(modules).isSymbolicLink()) {
+    // A copy of the repository sharing another checkout's packages: npm ci would empty them there.
+    log('node_modules is a symbolic link: not reinstalling through it');
+    return;
+  }
   log('installing npm packages (npm ci)');
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`npm ci failed with exit code ${r.status}`);
