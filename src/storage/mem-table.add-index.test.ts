@@ -1,41 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Code, type Result } from '../base/status.js';
+import { Code } from '../base/status.js';
 import { indexKey } from '../protocol/row-key.js';
-import type { IndexDef, TableSchema, Ttl, Value } from '../protocol/schema.js';
-import { MemTable } from './mem-table.js';
-
-const NO_TTL: Ttl = { type: 'absolute', absMinutes: 0, latCount: 0 };
-const NOW = 1_590_738_999_000;
-
-const columns = [
-  { name: 'id', type: 'int', notNull: false },
-  { name: 'c1', type: 'string', notNull: false },
-  { name: 'c2', type: 'string', notNull: false },
-  { name: 'c7', type: 'timestamp', notNull: false },
-] as const;
-
-function index(name: string, keyColumns: string[], tsColumn?: string): IndexDef {
-  return tsColumn === undefined ? { name, keyColumns, ttl: NO_TTL } : { name, keyColumns, tsColumn, ttl: NO_TTL };
-}
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(r.message);
-  return r.value;
-}
-
-function table(indexes: IndexDef[]): MemTable {
-  const schema: TableSchema = { columns: [...columns], indexes };
-  return value(MemTable.create(schema, { slabBytes: 256 }));
-}
-
-function row(t: MemTable, id: number, c1: string, c2: string, c7: number): Uint8Array {
-  return value(t.codec.encode([id, c1, c2, c7]));
-}
-
-function idsOf(t: MemTable, indexPos: number, key: string): Value[] {
-  return value(t.scan(indexPos, indexKey([key], ['string']), NOW)).map((r) => t.codec.decodeColumn(r.row, 0));
-}
+import type { Value } from '../protocol/schema.js';
+import type { MemTable } from './mem-table.js';
+import { idsOf, index, row, table, value } from './mem-table.fixtures.js';
 
 /** Every row once, as [id, insertTsMs]. */
 function visited(t: MemTable): [Value, number | undefined][] {

@@ -1,44 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Code, type Result } from '../base/status.js';
+import { Code } from '../base/status.js';
 import { indexKey } from '../protocol/row-key.js';
-import type { IndexDef, TableSchema, Ttl, Value } from '../protocol/schema.js';
+import type { TableSchema } from '../protocol/schema.js';
 import { MemTable } from './mem-table.js';
+import { columns, idsOf, index, row, table as tableWith, value } from './mem-table.fixtures.js';
 
-const NO_TTL: Ttl = { type: 'absolute', absMinutes: 0, latCount: 0 };
-const NOW = 1_590_738_999_000;
-
-const columns = [
-  { name: 'id', type: 'int', notNull: false },
-  { name: 'c1', type: 'string', notNull: false },
-  { name: 'c2', type: 'string', notNull: false },
-  { name: 'c7', type: 'timestamp', notNull: false },
-] as const;
-
-function index(name: string, keyColumns: string[], tsColumn?: string): IndexDef {
-  return tsColumn === undefined ? { name, keyColumns, ttl: NO_TTL } : { name, keyColumns, tsColumn, ttl: NO_TTL };
-}
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(r.message);
-  return r.value;
-}
-
-function table(indexes: IndexDef[]): MemTable {
-  const schema: TableSchema = { columns: [...columns], indexes };
-  return value(MemTable.create(schema, { slabBytes: 256, keyListChunkSlots: 16 }));
-}
-
-function row(t: MemTable, id: number, c1: string, c2: string, c7: number): Uint8Array {
-  return value(t.codec.encode([id, c1, c2, c7]));
-}
-
-function idsOf(t: MemTable, indexPos: number, key: string): Value[] {
-  return value(t.scan(indexPos, indexKey([key], ['string']), NOW)).map((r) => t.codec.decodeColumn(r.row, 0));
+function tableOf(indexes: Parameters<typeof tableWith>[0]) {
+  return tableWith(indexes, { keyListChunkSlots: 16 });
 }
 
 describe('MemTable.dropIndex', () => {
   it('frees the key lists, and the rows only the dropped index held', () => {
-    const t = table([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
+    const t = tableOf([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
     // 100 rows under both indexes, 50 more only under by_c2 (a partition that holds them for that index only).
     for (let i = 0; i < 100; i++) value(t.put(row(t, i, `k${i % 7}`, `g${i}`, 1000 + i), 5));
     for (let i = 100; i < 150; i++) value(t.put(row(t, i, `k${i % 7}`, `g${i}`, 1000 + i), 5, [1]));
@@ -59,7 +32,7 @@ describe('MemTable.dropIndex', () => {
   });
 
   it('frees every row when the table is emptied through the remaining index', () => {
-    const t = table([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
+    const t = tableOf([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
     for (let i = 0; i < 40; i++) value(t.put(row(t, i, `k${i % 4}`, `g${i % 5}`, 1000 + i), 5));
     value(t.dropIndex(1));
     for (let k = 0; k < 4; k++) value(t.deleteKey(0, indexKey([`k${k}`], ['string'])));
@@ -68,7 +41,7 @@ describe('MemTable.dropIndex', () => {
   });
 
   it('puts skip the dropped position; its name is no longer found', () => {
-    const t = table([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7'), index('by_id', ['id'])]);
+    const t = tableOf([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7'), index('by_id', ['id'])]);
     value(t.dropIndex(1));
     value(t.put(row(t, 1, 'a', 'x', 1000), 5));
     value(t.put(row(t, 2, 'a', 'x', 1001), 5, [0, 1]));
@@ -88,7 +61,7 @@ describe('MemTable.dropIndex', () => {
   });
 
   it('an index of the dropped name can be added again, at a new position', () => {
-    const t = table([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
+    const t = tableOf([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
     value(t.put(row(t, 1, 'a', 'x', 1000), 5));
     value(t.dropIndex(1));
     expect(value(t.addIndex(index('by_c2', ['c2'], 'c7')))).toBe(2);
@@ -100,7 +73,7 @@ describe('MemTable.dropIndex', () => {
   });
 
   it('refuses the first index; a second drop is a no-op', () => {
-    const t = table([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
+    const t = tableOf([index('by_c1', ['c1'], 'c7'), index('by_c2', ['c2'], 'c7')]);
     const first = t.dropIndex(0);
     expect(first.ok).toBe(false);
     if (!first.ok) expect(first.message).toContain("drop index 'by_c1' failed: the first index");
