@@ -287,7 +287,13 @@ describe('versions side by side', () => {
     await waitFor('writes to go on', () => running.acked.length >= ackedAfter + 100);
     const result = await running.stop();
     expect(result.readFailures).toBe(0);
-    await waitFor('every replica equal', () => allReplicasAgree('vx', 'rolling'), 120_000, 1000);
+    try {
+      await waitFor('every replica equal', () => allReplicasAgree('vx', 'rolling'), 120_000, 1000);
+    } catch (error) {
+      // What was different, for the failure report.
+      console.error((await cluster.nsClient('showtable', 'vx')).out, (await cluster.nsClient('showopstatus')).out);
+      throw error;
+    }
     await checkWrites(conn, 'vx', 'rolling', 2_000_000, result.acked);
     await checkWrites(conn, 'vx', 'rolling', 0, preload);
     await checkWrites(conn, 'vx', 'handoff', 1_000_000, []);

@@ -90,5 +90,11 @@ export async function cleanup(): Promise<void> {
   const exits = [...running].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
   for (const c of running) c.kill('SIGKILL');
   await Promise.all(exits);
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  // OMT_KEEP_TEMP=1 keeps the directories (logs, data) to look at after a failure.
+  const dirs = tempDirs.splice(0);
+  if (process.env['OMT_KEEP_TEMP'] === '1') {
+    if (dirs.length > 0) process.stderr.write(`kept for inspection: ${dirs.join(' ')}\n`);
+    return;
+  }
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
