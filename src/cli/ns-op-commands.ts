@@ -43,6 +43,22 @@ async function simple(ctx: NsContext, method: string, req: unknown, okText: stri
   return fail(r.code, `${failText}: ${r.message}`);
 }
 
+/** `<name> <table> <pid_group> <endpoint>`: AddReplica / DelReplica, answering `<Method> ok` or `<Method> failed`. */
+function replicaCommand(name: string, method: 'AddReplica' | 'DelReplica', help: string): NsCommand {
+  return {
+    usage: `${name} <table> <pid_group> <endpoint>`,
+    help,
+    async run(ctx, args) {
+      if (args.length !== 3) return usage(this);
+      const db = needDb(ctx);
+      if (!db.ok) return db;
+      const pids = parsePidGroup(args[1]!);
+      if (!pids.ok) return pids;
+      return simple(ctx, method, { db: db.value, name: args[0], pids: pids.value, endpoint: args[2] }, `${method} ok`, `${method} failed`);
+    },
+  };
+}
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -141,30 +157,8 @@ const commands: Record<string, NsCommand> = {
       );
     },
   },
-  addreplica: {
-    usage: 'addreplica <table> <pid_group> <endpoint>',
-    help: 'add a follower replica on a tablet',
-    async run(ctx, args) {
-      if (args.length !== 3) return usage(this);
-      const db = needDb(ctx);
-      if (!db.ok) return db;
-      const pids = parsePidGroup(args[1]!);
-      if (!pids.ok) return pids;
-      return simple(ctx, 'AddReplica', { db: db.value, name: args[0], pids: pids.value, endpoint: args[2] }, 'AddReplica ok', 'AddReplica failed');
-    },
-  },
-  delreplica: {
-    usage: 'delreplica <table> <pid_group> <endpoint>',
-    help: 'remove a follower replica',
-    async run(ctx, args) {
-      if (args.length !== 3) return usage(this);
-      const db = needDb(ctx);
-      if (!db.ok) return db;
-      const pids = parsePidGroup(args[1]!);
-      if (!pids.ok) return pids;
-      return simple(ctx, 'DelReplica', { db: db.value, name: args[0], pids: pids.value, endpoint: args[2] }, 'DelReplica ok', 'DelReplica failed');
-    },
-  },
+  addreplica: replicaCommand('addreplica', 'AddReplica', 'add a follower replica on a tablet'),
+  delreplica: replicaCommand('delreplica', 'DelReplica', 'remove a follower replica'),
   makesnapshot: {
     usage: 'makesnapshot <table> <pid>',
     help: "snapshot a partition's leader (covered binlog files are removed afterwards)",
